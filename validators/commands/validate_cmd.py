@@ -1,0 +1,45 @@
+"""l4e-contract validate PATH...: load -> check -> report, one result per file."""
+from __future__ import annotations
+
+import sys
+
+from l4e_contract.results import Result, exit_code, reporter, summarize
+
+
+def add_arguments(p):
+    p.add_argument("paths", nargs="+", metavar="PATH", help="response files, or folders searched for *.json")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
+    p.add_argument("--verbose", "-v", action="store_true", help="list valid files too (text format)")
+
+
+def check_file(path: str, strict: bool = False) -> Result:
+    """One file to one Result; every failure becomes a verdict, never an exception."""
+    from l4e_contract.loader import LoadError, load_file, unwrap_recording
+    from l4e_contract.validate import validate
+
+    try:
+        doc = load_file(path)
+    except LoadError as exc:
+        return Result.failed(path, str(exc))
+    body, _meta = unwrap_recording(doc)
+    try:
+        return Result.from_report(path, validate(body, strict=strict))
+    except RecursionError:
+        return Result.failed(path, "nests too deeply to check")
+    except Exception as exc:  # the run goes on; the file names the problem
+        return Result.failed(path, f"could not be checked: {exc.__class__.__name__}: {str(exc)[:200]}")
+
+
+def run(args) -> int:
+    from l4e_contract.loader import iter_json_files
+
+    out = reporter(args.format, sys.stdout, args.verbose)
+    results = []
+    for path, problem in iter_json_files(args.paths):
+        result = Result.failed(path, problem) if problem else check_file(path, args.strict)
+        out.result(result)
+        results.append(result)
+    summary = summarize(results)
+    out.finish(results, summary)
+    return exit_code(summary)

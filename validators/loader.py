@@ -1,0 +1,115 @@
+"""Reading a response from bytes without ever crashing: every failure is one line.
+
+What a response may hold is bounded by the model (Schema is at most 1,000,000
+characters, each metrics document 50,000), so a sane file is a few MB at most.
+The limits below reject what no DescribeModel response can be, before any of
+it is copied around.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+MAX_BYTES = 64 * 1024 * 1024
+
+RECORDING_KEY = "l4e_recording"  # marks the envelope written by `l4e-contract record`
+
+
+class LoadError(Exception):
+    """The input could not be read as one JSON document; str() is the one-line reason."""
+
+
+def _reject_constant(name: str):
+    raise LoadError(f"{name} is not JSON (the wire format has no NaN or Infinity)")
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise LoadError(f"duplicate key {_short(key)!s} in one object")
+        obj[key] = value
+    return obj
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = repr(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def parse_json(data: bytes | str, what: str = "document"):
+    """Strict JSON: UTF-8, no NaN, no duplicate keys, bounded depth."""
+    if isinstance(data, bytes):
+        if not data.strip():
+            raise LoadError(f"empty {what}")
+        if b"\x00" in data[:8192]:
+            raise LoadError(f"{what} is binary, not JSON (NUL byte)")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"{what} is not UTF-8 (invalid byte at offset {exc.start})") from None
+    else:
+        text = data
+        if not text.strip():
+            raise LoadError(f"empty {what}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data" and (exc.pos >= len(text.rstrip()) or "Unterminated" in exc.msg):
+            raise LoadError(f"truncated or malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise LoadError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        # json's C scanner stops cleanly at the interpreter's recursion limit
+        raise LoadError(f"{what} nests too deeply to parse (thousands of levels)") from None
+
+
+def load_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES):
+    """Read and parse one file; LoadError names what is wrong with it."""
+    try:
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except LoadError:
+        raise
+    except IsADirectoryError:
+        raise LoadError("is a directory") from None
+    except FileNotFoundError:
+        raise LoadError("no such file") from None
+    except PermissionError:
+        raise LoadError("permission denied") from None
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}") from None
+    return parse_json(data, "file")
+
+
+def unwrap_recording(doc):
+    """A recording envelope holds metadata and the body; a bare response is its own body."""
+    if isinstance(doc, dict) and RECORDING_KEY in doc:
+        return doc.get("body"), doc[RECORDING_KEY]
+    return doc, None
+
+
+def iter_json_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Yield (path, problem) for every file named or found under a folder (recursive *.json).
+
+    Folders are walked lazily and in sorted order, so a run over 100,000 files
+    holds one directory listing at a time and its output is reproducible.
+    """
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.endswith(".json"):
+                        yield os.path.join(root, name), None
+        elif p.exists():
+            yield raw, None
+        else:
+            yield raw, "no such file or folder"

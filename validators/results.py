@@ -1,0 +1,124 @@
+"""One result per checked source, and the document every command prints.
+
+`validate`, `live` and the reports all speak this format, so a CI job reads
+one shape whatever produced it:
+
+    {"results": [{"source", "verdict", "violations", "warnings", "error"}],
+     "summary": {"total", "valid", "invalid", "error", "warnings"}}
+"""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import IO, Iterable
+
+from l4e_contract.report import Report, Violation
+
+VALID, INVALID, ERROR = "valid", "invalid", "error"
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class Result:
+    source: str
+    verdict: str
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+    error: str | None = None
+    form: str | None = None
+
+    @classmethod
+    def from_report(cls, source: str, report: Report) -> "Result":
+        return cls(
+            source=source,
+            verdict=VALID if report.valid else INVALID,
+            violations=list(report.violations),
+            warnings=list(report.warnings),
+            form=report.form,
+        )
+
+    @classmethod
+    def failed(cls, source: str, error: str) -> "Result":
+        """A source that could not be checked at all: unreadable, unreachable, not JSON."""
+        return cls(source=source, verdict=ERROR, error=error)
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "verdict": self.verdict,
+            "violations": [v.to_dict() for v in self.violations],
+            "warnings": [v.to_dict() for v in self.warnings],
+            "error": self.error,
+        }
+
+
+def summarize(results: Iterable[Result]) -> dict:
+    summary = {"total": 0, VALID: 0, INVALID: 0, ERROR: 0, "warnings": 0}
+    for r in results:
+        summary["total"] += 1
+        summary[r.verdict] += 1
+        summary["warnings"] += len(r.warnings)
+    return summary
+
+
+def exit_code(summary: dict) -> int:
+    """2 when anything could not be checked, else 1 on any violation, else 0."""
+    if summary[ERROR]:
+        return EXIT_ERROR
+    if summary[INVALID]:
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def document(results: list[Result], **extra) -> dict:
+    doc = {"results": [r.to_dict() for r in results], "summary": summarize(results)}
+    doc.update(extra)
+    return doc
+
+
+class TextReporter:
+    """Streams one block per result as it arrives, then a summary line."""
+
+    def __init__(self, out: IO[str] = sys.stdout, verbose: bool = False):
+        self.out = out
+        self.verbose = verbose
+
+    def result(self, r: Result) -> None:
+        if r.verdict == ERROR:
+            self.out.write(f"{r.source}: error: {r.error}\n")
+            return
+        if r.verdict == VALID and not r.warnings and not self.verbose:
+            return
+        head = "ok" if r.verdict == VALID else f"{len(r.violations)} violation(s)"
+        self.out.write(f"{r.source}: {head}\n")
+        for v in r.violations:
+            self.out.write(f"  {v}\n")
+        for v in r.warnings:
+            self.out.write(f"  warning: {v}\n")
+
+    def finish(self, results: list[Result], summary: dict) -> None:
+        self.out.write(
+            f"{summary['total']} checked: {summary[VALID]} valid, {summary[INVALID]} invalid, "
+            f"{summary[ERROR]} error, {summary['warnings']} warning(s)\n"
+        )
+
+
+class JsonReporter:
+    """Prints one JSON document at the end: results for every source, whatever it held."""
+
+    def __init__(self, out: IO[str] = sys.stdout):
+        self.out = out
+
+    def result(self, r: Result) -> None:
+        pass
+
+    def finish(self, results: list[Result], summary: dict) -> None:
+        doc = {"results": [r.to_dict() for r in results], "summary": summary}
+        json.dump(doc, self.out, indent=2, ensure_ascii=False)
+        self.out.write("\n")
+
+
+def reporter(fmt: str, out: IO[str] = sys.stdout, verbose: bool = False):
+    return JsonReporter(out) if fmt == "json" else TextReporter(out, verbose)

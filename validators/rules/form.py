@@ -1,0 +1,38 @@
+"""Rules about the document as a whole: one timestamp form, real instants."""
+from __future__ import annotations
+
+from l4e_contract import contract
+from l4e_contract.rules.registry import rule
+from l4e_contract.timestamps import BOTO3, PARSED, TimestampError, form_of, parse_rfc3339
+
+
+@rule("form.timestamp-form",
+      description="All timestamps of one response are in one form: wire (epoch seconds) or parsed (RFC 3339).",
+      source="logic: a response is either the HTTP body or boto3's dict dumped to JSON, never a mix")
+def one_timestamp_form(ctx):
+    forms = {}
+    for m in contract.timestamp_members():
+        f = form_of(ctx.doc.get(m)) if m in ctx.doc else None
+        if f is not None:
+            forms.setdefault(f, m)
+    if len(forms) > 1:
+        (fa, ma), (fb, mb) = list(forms.items())[:2]
+        yield f"/{mb}", f"{mb} is in the {fb} form but {ma} is in the {fa} form"
+
+
+@rule("form.timestamp-valid",
+      description="Parsed-form timestamps name a real date and time; boto3 datetimes carry tzinfo.",
+      source="model: timestamp members are instants; RFC 3339 requires a valid date and an offset")
+def real_instants(ctx):
+    for m in contract.timestamp_members():
+        v = ctx.doc.get(m)
+        f = form_of(v)
+        if f == PARSED:
+            try:
+                parse_rfc3339(v)
+            except TimestampError as exc:
+                # the schema's pattern already names text of the wrong shape
+                if "real date" in str(exc):
+                    yield f"/{m}", f"{v[:40]!r} is {exc}"
+        elif f == BOTO3 and v.tzinfo is None:
+            yield f"/{m}", "datetime has no tzinfo: boto3 always returns timezone-aware datetimes"

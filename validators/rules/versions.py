@@ -1,0 +1,120 @@
+"""Model versions: numbers and their ARNs come together and agree; import fields go together."""
+from __future__ import annotations
+
+from l4e_contract import arns
+from l4e_contract.report import WARNING
+from l4e_contract.rules.registry import not_a_rule, rule
+
+# (version number member, its ARN member, its activation time member)
+VERSION_TRIPLES = (
+    ("ActiveModelVersion", "ActiveModelVersionArn", "ModelVersionActivatedAt"),
+    ("PreviousActiveModelVersion", "PreviousActiveModelVersionArn", "PreviousModelVersionActivatedAt"),
+)
+
+
+@rule("version.arn-pair",
+      description="A version number and its ARN appear together (active and previous).",
+      source="logic: ActiveModelVersionArn is 'the ARN of the model version used by the inference scheduler', "
+             "the version ActiveModelVersion names")
+def number_and_arn_together(ctx):
+    for number, arn, _ in VERSION_TRIPLES:
+        if ctx.has(number) != ctx.has(arn):
+            present, absent = (number, arn) if ctx.has(number) else (arn, number)
+            yield f"/{absent}", f"{present} is present but {absent} is not"
+
+
+@rule("version.arn-number",
+      description="A version ARN ends in /model-version/<that version number>.",
+      source="AWS documentation: model version ARN is <model ARN>/model-version/<n>")
+def arn_names_its_number(ctx):
+    for number, arn, _ in VERSION_TRIPLES:
+        n, text = ctx.int(number), ctx.str(arn)
+        parts = arns.split_version_arn(text)
+        if n is None or text is None:
+            continue
+        if parts is None:
+            yield f"/{arn}", f"{arn} has no /model-version/<n> part"
+        elif parts[1] != str(n):
+            yield f"/{arn}", f"{arn} names version {parts[1]!r} but {number} is {n}"
+
+
+@rule("version.arn-belongs-to-model",
+      description="ActiveModelVersionArn and PreviousActiveModelVersionArn are ModelArn + /model-version/<n>.",
+      source="AWS documentation: version ARN is <model ARN>/model-version/<n>; these are versions of this model")
+def version_of_this_model(ctx):
+    model = ctx.str("ModelArn")
+    if model is None:
+        return
+    for _, arn, _ in VERSION_TRIPLES:
+        parts = arns.split_version_arn(ctx.str(arn))
+        if parts is not None and parts[0] != model:
+            yield f"/{arn}", f"{arn} belongs to {parts[0][:120]!r}, not to ModelArn"
+
+
+@rule("version.activation-time",
+      description="An activation time appears exactly when its version does (active and previous).",
+      source="documentation: ModelVersionActivatedAt is 'the date the active model version was activated'")
+def activation_time_with_version(ctx):
+    for number, _, at in VERSION_TRIPLES:
+        if ctx.has(number) != ctx.has(at):
+            present, absent = (number, at) if ctx.has(number) else (at, number)
+            yield f"/{absent}", f"{present} is present but {absent} is not"
+
+
+@rule("version.previous-requires-active",
+      description="A previous active version implies a current active version.",
+      source="documentation: the previous version was active 'prior to the current active model version'")
+def previous_needs_active(ctx):
+    if ctx.has("PreviousActiveModelVersion") and not ctx.has("ActiveModelVersion"):
+        yield "/ActiveModelVersion", "PreviousActiveModelVersion is present but there is no ActiveModelVersion"
+
+
+@rule("version.previous-differs", severity=WARNING,
+      description="The previous active version is not the active version.",
+      source="inference: activating the version that is already active is not expected to record a change")
+def previous_differs(ctx):
+    a, p = ctx.int("ActiveModelVersion"), ctx.int("PreviousActiveModelVersion")
+    if a is not None and a == p:
+        yield "/PreviousActiveModelVersion", f"the previous active version equals the active version ({a})"
+
+
+@rule("version.retrained-number", severity=WARNING,
+      description="A version produced by scheduled retraining is 2 or higher.",
+      source="AWS documentation: a retrained version is numbered one above the most recent version; "
+             "the first version of a model is 1")
+def retrained_above_one(ctx):
+    v = ctx.int("LatestScheduledRetrainingModelVersion")
+    if v is not None and v < 2:
+        yield "/LatestScheduledRetrainingModelVersion", f"retraining produced version {v}, but version 1 is the model's first"
+
+
+@rule("import.fields-together",
+      description="SourceModelVersionArn and ImportJobStartTime appear together; ImportJobEndTime needs ImportJobStartTime.",
+      source="documentation: each of the three 'appears if the active model version was imported'")
+def import_fields(ctx):
+    src, start, end = (ctx.has(m) for m in ("SourceModelVersionArn", "ImportJobStartTime", "ImportJobEndTime"))
+    if src and not start:
+        yield "/ImportJobStartTime", "SourceModelVersionArn is present but ImportJobStartTime is not"
+    if start and not src:
+        yield "/SourceModelVersionArn", "ImportJobStartTime is present but SourceModelVersionArn is not"
+    if end and not start:
+        yield "/ImportJobStartTime", "ImportJobEndTime is present but ImportJobStartTime is not"
+
+
+@rule("import.in-progress-has-source", severity=WARNING,
+      description="A model in IMPORT_IN_PROGRESS names its SourceModelVersionArn.",
+      source="inference: an import always has a source version; the documentation ties the field to the active version")
+def import_in_progress_source(ctx):
+    if ctx.str("Status") == "IMPORT_IN_PROGRESS" and not ctx.has("SourceModelVersionArn"):
+        yield "/SourceModelVersionArn", "Status is IMPORT_IN_PROGRESS but SourceModelVersionArn is absent"
+
+
+not_a_rule("PreviousActiveModelVersion", "The model version that was set as the active model version prior to "
+           "the current active model version.",
+           "A model can be rolled back, so the previous active version may be higher than the active one: "
+           "no numeric order between them.")
+not_a_rule("LatestScheduledRetrainingModelVersion", "Indicates the most recent model version that was generated by retraining.",
+           "It may be higher than the active version (a retrained version need not be activated) or lower "
+           "(a later manual version): no order against ActiveModelVersion.")
+not_a_rule("ActiveModelVersion", "Only a SUCCESS version can be activated.",
+           "DescribeModel does not carry the status of individual versions; Status is the model's most recent action.")

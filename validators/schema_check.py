@@ -1,0 +1,130 @@
+"""The schema half of the contract: JSON Schema 2020-12 via `jsonschema`, patterns via ECMA-262.
+
+Every error becomes a Violation with rule id "schema.<keyword>". Messages never
+quote a long instance: a 20 MB string is described by its length, not copied
+into the report.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterator
+
+from l4e_contract import contract, patterns
+from l4e_contract.report import ERROR, WARNING, Violation
+
+SHORT = 80
+
+
+def short(value) -> str:
+    text = repr(value)
+    if len(text) <= SHORT:
+        return text
+    size = f"{len(value):,} characters" if isinstance(value, (str, list, dict)) else "long value"
+    return f"{text[:SHORT - 20]}... ({size})"
+
+
+def json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    if isinstance(instance, str) and not patterns.search(pattern, instance):
+        from jsonschema.exceptions import ValidationError
+
+        yield ValidationError(f"{short(instance)} does not match {pattern!r}")
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator, validators
+
+    cls = validators.extend(Draft202012Validator, validators={"pattern": _ecma_pattern})
+    return cls(contract.schema())
+
+
+def pointer_of(path) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _message(err) -> str:
+    kw, inst, val = err.validator, err.instance, err.validator_value
+    if kw == "type":
+        return f"expected {val}, got {json_type(inst)}"
+    if kw == "enum":
+        return f"{short(inst)} is not one of {', '.join(val)}"
+    if kw == "maxLength":
+        return f"{len(inst):,} characters, longer than the maximum {val:,}"
+    if kw == "minLength":
+        return f"{len(inst):,} characters, shorter than the minimum {val:,}"
+    if kw == "pattern":
+        return f"{short(inst)} does not match the pattern {val}"
+    if kw == "minimum":
+        return f"{short(inst)} is below the minimum {val}"
+    if kw == "maximum":
+        return f"{short(inst)} is above the maximum {val}"
+    if kw == "anyOf" and val == contract.definition("Timestamp")["anyOf"]:
+        return (f"{short(inst)} is not a timestamp: epoch seconds (wire form) or RFC 3339 text "
+                f"with an offset (parsed form)")
+    return err.message if len(err.message) < 300 else err.message[:300] + "..."
+
+
+def check_schema(instance) -> Iterator[Violation]:
+    required_seen = set()
+    for err in _validator().iter_errors(instance):
+        pointer = pointer_of(err.absolute_path)
+        if err.validator == "required":
+            # jsonschema raises one error per missing member, each carrying the whole list
+            if pointer in required_seen:
+                continue
+            required_seen.add(pointer)
+            missing = [m for m in err.validator_value if isinstance(err.instance, dict) and m not in err.instance]
+            for m in missing:
+                yield Violation(f"{pointer}/{m}", "schema.required", f"required member {m} is missing")
+            continue
+        rule = "schema.timestamp" if err.validator == "anyOf" else f"schema.{err.validator}"
+        yield Violation(pointer, rule, _message(err))
+
+
+def check_unknown_members(instance: dict, strict: bool = False) -> Iterator[Violation]:
+    """Members the contract does not know: the API grows, so a warning unless strict."""
+    yield from _unknown(instance, contract.schema(), [], ERROR if strict else WARNING)
+
+
+def _unknown(instance, node, path, severity):
+    props = contract.resolve(node).get("properties")
+    if props is None or not isinstance(instance, dict):
+        return
+    for key, value in instance.items():
+        sub = props.get(key)
+        if sub is None:
+            yield Violation(pointer_of([*path, key]), "schema.unknown-member",
+                            f"member {short(key)} is not in the contract (botocore {_source_version()})",
+                            severity)
+        elif key != "ResponseMetadata":
+            yield from _unknown(value, sub, [*path, key], severity)
+
+
+@lru_cache(maxsize=1)
+def _source_version() -> str:
+    import json
+
+    from l4e_contract import paths
+
+    try:
+        return json.loads(paths.source_path().read_text())["botocore_version"]
+    except (OSError, ValueError, KeyError):
+        return "unknown"

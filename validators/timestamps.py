@@ -1,0 +1,82 @@
+"""The two JSON forms of a timestamp, and boto3's third (a datetime object).
+
+wire:   epoch seconds, a JSON number, possibly fractional (the JSON 1.0 protocol)
+parsed: RFC 3339 text with an offset (boto3's datetime dumped with isoformat() or str())
+boto3:  a datetime object, as the client returns it; it must carry tzinfo
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+WIRE, PARSED, BOTO3 = "wire", "parsed", "boto3"
+
+# Same grammar as the schema's ParsedTimestamp pattern, with groups to build the value.
+_RFC3339 = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
+    r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))\Z"
+)
+_UTC = _dt.timezone.utc
+
+
+class TimestampError(ValueError):
+    pass
+
+
+def form_of(value) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return WIRE
+    if isinstance(value, str):
+        return PARSED
+    if isinstance(value, _dt.datetime):
+        return BOTO3
+    return None
+
+
+def parse_rfc3339(text: str) -> float:
+    """Epoch seconds of RFC 3339 text; TimestampError if it is not a real instant with an offset."""
+    m = _RFC3339.match(text)
+    if not m:
+        raise TimestampError("not RFC 3339 text with an offset")
+    y, mo, d, h, mi, s, frac, z, sign, oh, om = m.groups()
+    try:
+        if z:
+            tz = _UTC
+        else:
+            if int(oh) > 23 or int(om) > 59:
+                raise ValueError("offset out of range")
+            delta = _dt.timedelta(hours=int(oh), minutes=int(om))
+            tz = _dt.timezone(-delta if sign == "-" else delta)
+        # RFC 3339 allows a leap second (:60); count it as the next second.
+        leap = int(s) == 60
+        value = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), 59 if leap else int(s), tzinfo=tz)
+    except ValueError as exc:
+        raise TimestampError(f"not a real date and time ({exc})") from None
+    return value.timestamp() + (1 if leap else 0) + (float(frac) if frac else 0.0)
+
+
+def to_epoch(value) -> float | None:
+    """Epoch seconds of a timestamp in any form, or None where it is not a usable timestamp."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if value == value and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        try:
+            return parse_rfc3339(value)
+        except TimestampError:
+            return None
+    if isinstance(value, _dt.datetime):
+        return value.timestamp() if value.tzinfo is not None else None
+    return None
+
+
+def to_text(epoch: float) -> str:
+    """Parsed-form text of epoch seconds, as boto3's datetime.isoformat() writes it."""
+    return _dt.datetime.fromtimestamp(epoch, _UTC).isoformat()
+
+
+def describe(epoch: float) -> str:
+    return _dt.datetime.fromtimestamp(epoch, _UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,60 @@
+"""validate(response) -> Report: the schema, unknown members and every rule, all findings at once."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from l4e_contract import contract
+from l4e_contract.report import ERROR, Report, Violation
+from l4e_contract.rules import RULES
+from l4e_contract.rules.context import Context
+from l4e_contract.schema_check import check_schema, check_unknown_members, json_type
+from l4e_contract.timestamps import BOTO3, form_of
+
+
+def detect_form(doc: dict) -> str:
+    """The form of the first timestamp found: wire, parsed or boto3 (datetime objects)."""
+    for m in contract.timestamp_members():
+        if m in doc:
+            f = form_of(doc[m])
+            if f is not None:
+                return f
+    return "unknown"
+
+
+def _as_json(doc: dict) -> dict:
+    """boto3's dict with datetimes written as parsed-form text, so the schema can read it.
+
+    A naive datetime becomes text without an offset, which the schema rejects:
+    boto3 itself always returns aware datetimes.
+    """
+    return {k: (v.isoformat() if isinstance(v, _dt.datetime) else v) for k, v in doc.items()}
+
+
+def validate(response, *, strict: bool = False, rules=None) -> Report:
+    """Check one DescribeModel response; never raises for any input.
+
+    `response` is the wire form (the HTTP body as JSON), the parsed form
+    (boto3's dict dumped to JSON) or boto3's dict itself. `strict` makes members
+    the contract does not know errors instead of warnings. `rules` limits the
+    run to some rule ids (the schema always runs).
+    """
+    if not isinstance(response, dict):
+        report = Report()
+        report.add(Violation("", "form.object", f"a DescribeModel response is a JSON object, not {json_type(response)}"))
+        return report
+    report = Report(form=detect_form(response))
+    doc = _as_json(response) if report.form == BOTO3 or any(
+        isinstance(v, _dt.datetime) for v in response.values()) else response
+    for v in check_schema(doc):
+        report.add(v)
+    for v in check_unknown_members(doc, strict):
+        report.add(v)
+    ctx = Context(response, report.form)
+    for r in (RULES.values() if rules is None else (RULES[i] for i in rules)):
+        try:
+            for pointer, message in r.check(ctx):
+                report.add(Violation(pointer, r.id, message, r.severity))
+        except Exception as exc:  # a rule must never take the run down with it
+            report.add(Violation("", "internal.rule-crashed",
+                                 f"rule {r.id} failed on this input: {exc.__class__.__name__}: {str(exc)[:120]}", ERROR))
+    return report.sort()
