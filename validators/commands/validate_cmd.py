@@ -11,10 +11,15 @@ def add_arguments(p):
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid files too (text format)")
+    p.add_argument("--report-dir", metavar="DIR",
+                   help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
 
 
-def check_file(path: str, strict: bool = False) -> Result:
-    """One file to one Result; every failure becomes a verdict, never an exception."""
+def check_file(path: str, strict: bool = False, keep: dict | None = None) -> Result:
+    """One file to one Result; every failure becomes a verdict, never an exception.
+
+    `keep`, when given, receives the checked body by path (for the HTML timelines).
+    """
     from l4e_contract.loader import LoadError, load_file, unwrap_recording
     from l4e_contract.validate import validate
 
@@ -23,6 +28,8 @@ def check_file(path: str, strict: bool = False) -> Result:
     except LoadError as exc:
         return Result.failed(path, str(exc))
     body, _meta = unwrap_recording(doc)
+    if keep is not None and isinstance(body, dict):
+        keep[path] = body
     try:
         return Result.from_report(path, validate(body, strict=strict))
     except RecursionError:
@@ -36,10 +43,17 @@ def run(args) -> int:
 
     out = reporter(args.format, sys.stdout, args.verbose)
     results = []
+    # bodies are held only when a report with timelines was asked for
+    documents = {} if args.report_dir else None
     for path, problem in iter_json_files(args.paths):
-        result = Result.failed(path, problem) if problem else check_file(path, args.strict)
+        result = Result.failed(path, problem) if problem else check_file(path, args.strict, documents)
         out.result(result)
         results.append(result)
     summary = summarize(results)
     out.finish(results, summary)
+    if args.report_dir:
+        from l4e_contract.reporting import write_reports
+
+        where = write_reports(results, args.report_dir, command="validate", documents=documents)
+        print(f"reports written to {where}", file=sys.stderr)
     return exit_code(summary)
