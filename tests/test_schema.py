@@ -1,0 +1,212 @@
+"""The schema: generated from botocore, curated by the deviations, portable, ECMA-262 patterns."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from l4e_contract import contract, paths, schema_gen
+from l4e_contract.patterns import PatternError, compile_pattern, search
+from l4e_contract.schema_check import check_schema
+from l4e_contract.schema_diff import schema_changes
+
+
+@pytest.fixture(scope="module")
+def model():
+    return schema_gen.service_model()
+
+
+@pytest.fixture(scope="module")
+def committed():
+    return json.loads(paths.schema_path().read_text(encoding="utf-8"))
+
+
+def test_regenerating_from_installed_botocore_reproduces_the_committed_schema(committed):
+    changes = schema_changes(committed, schema_gen.generate())
+    assert changes == [], "schema drift from installed botocore:\n" + "\n".join(changes)
+
+
+def test_committed_file_is_byte_for_byte_what_the_generator_writes(committed):
+    assert paths.schema_path().read_text(encoding="utf-8") == schema_gen.dumps(schema_gen.generate())
+
+
+def test_every_output_member_of_describe_model_is_in_the_schema(model, committed):
+    members = model.operation_model("DescribeModel").output_shape.members
+    assert len(members) == 42
+    assert set(members) <= set(committed["properties"])
+    assert set(committed["properties"]) - set(members) == {"ResponseMetadata"}
+
+
+@pytest.mark.parametrize("member", ["Status", "LatestScheduledRetrainingStatus", "RetrainingSchedulerStatus",
+                                    "ModelQuality"])
+def test_enums_come_from_the_model(model, member):
+    shape = model.operation_model("DescribeModel").output_shape.members[member]
+    assert contract.enum(member) == list(shape.enum)
+
+
+def test_nested_enum_and_required_members(model):
+    rate = contract.resolve(contract.definition("DataPreProcessingConfiguration")["properties"]["TargetSamplingRate"])
+    assert rate["enum"][0] == "PT1S" and rate["enum"][-1] == "PT1H" and len(rate["enum"]) == 11
+    assert contract.definition("ModelDiagnosticsOutputConfiguration")["required"] == ["S3OutputConfiguration"]
+    assert contract.definition("ModelDiagnosticsS3OutputConfiguration")["required"] == ["Bucket"]
+    assert contract.definition("LabelsS3InputConfiguration")["required"] == ["Bucket"]
+
+
+def test_bounds_and_patterns_come_from_the_model(model):
+    out = model.operation_model("DescribeModel").output_shape.members
+    for member in ("ModelName", "ModelArn", "FailedReason", "ModelMetrics", "Schema", "OffCondition"):
+        shape, node = out[member], contract.member(member)
+        assert node.get("minLength") == shape.metadata.get("min")
+        assert node.get("maxLength") == shape.metadata.get("max")
+        assert node.get("pattern") == shape.metadata.get("pattern")
+    assert contract.member("ActiveModelVersion") == {"type": "integer", "minimum": 1}
+
+
+def test_identity_members_are_required_as_a_documented_deviation(committed):
+    assert committed["required"] == ["ModelName", "ModelArn", "Status", "CreatedAt"]
+    raw = schema_gen.generate_raw()
+    assert "required" not in raw  # botocore marks none required: the deviation adds them
+    ids = [d["id"] for d in schema_gen.load_deviations()]
+    assert "required-identity" in ids and "diagnostics-prefix-holds-file-name" in ids
+    for d in schema_gen.load_deviations():
+        assert d["reason"] and d["basis"] and d["patch"]
+
+
+def _minimal(**extra):
+    doc = {"ModelName": "pump", "ModelArn": "arn:aws:lookoutequipment:us-east-1:123456789012:model/pump/abc",
+           "Status": "SUCCESS", "CreatedAt": 1672531200}
+    doc.update(extra)
+    return doc
+
+
+def _rules(doc):
+    return {v.rule for v in check_schema(doc)}
+
+
+def test_diagnostics_prefix_may_name_the_results_file_but_labels_prefix_keeps_the_model_pattern():
+    file_prefix = "diagnostics/pump/model_diagnostics_results.json.gz"
+    diag = {"S3OutputConfiguration": {"Bucket": "my-bucket", "Prefix": file_prefix}}
+    assert _rules(_minimal(ModelDiagnosticsOutputConfiguration=diag)) == set()
+    labels = {"S3InputConfiguration": {"Bucket": "my-bucket", "Prefix": file_prefix}}
+    assert _rules(_minimal(LabelsInputConfiguration=labels)) == {"schema.pattern"}
+    # without the deviation the generated schema would reject the diagnostics prefix
+    raw = schema_gen.generate_raw()
+    assert raw["$defs"]["ModelDiagnosticsS3OutputConfiguration"]["properties"]["Prefix"] == {"$ref": "#/$defs/S3Prefix"}
+
+
+def test_empty_body_is_not_a_valid_response():
+    assert _rules({}) == {"schema.required"}
+
+
+def test_timestamps_in_both_forms_and_without_offset():
+    assert _rules(_minimal(CreatedAt=1672531200.125)) == set()
+    assert _rules(_minimal(CreatedAt="2023-01-01T00:00:00+00:00")) == set()
+    assert _rules(_minimal(CreatedAt="2023-01-01 00:00:00.5-05:30")) == set()
+    assert _rules(_minimal(CreatedAt="2023-01-01T00:00:00")) == {"schema.timestamp"}
+    assert _rules(_minimal(CreatedAt=True)) == {"schema.timestamp"}
+
+
+# --- ECMA-262 semantics ---------------------------------------------------------
+
+def test_unicode_property_classes_compile_and_match():
+    failed_reason = contract.member("FailedReason")["pattern"]
+    assert failed_reason == "[\\P{M}\\p{M}]{1,5000}"
+    assert search(failed_reason, "e\u0301")  # combining acute accent
+    assert search(failed_reason, "\U0001F600")
+    assert _rules(_minimal(Status="FAILED", FailedReason="x\u0301\U0001F600")) == set()
+
+
+def test_digit_class_is_ascii_only():
+    # \d is [0-9] in ECMA-262; Python's re would accept ARABIC-INDIC DIGIT THREE
+    kms = contract.member("ServerSideKmsKeyId")["pattern"]
+    assert search(kms, "arn:aws:kms:us-east-1:123456789012:key/abc")
+    assert not search(kms, "arn:aws:kms:us-east-1:12345678901\u0663:key/abc")
+
+
+def test_dollar_does_not_match_before_a_trailing_newline():
+    name = contract.member("ModelName")["pattern"]
+    assert search(name, "pump-7")
+    assert not search(name, "pump-7\n")  # Python's re.search would match here
+    assert _rules(_minimal(ModelName="pump\n")) == {"schema.pattern"}
+
+
+def test_dot_does_not_match_line_terminators():
+    assert not search("^a.b$", "a\nb") and not search("^a.b$", "a\u2028b")
+    assert search("^a.b$", "a-b")
+
+
+def test_unanchored_patterns_search():
+    arn = contract.member("ModelArn")["pattern"]
+    assert not arn.startswith("^")
+    assert search(arn, "prefix arn:aws:lookoutequipment:us-east-1:123456789012:model/x")
+
+
+def test_every_pattern_in_the_schema_compiles_as_ecma():
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append(node["pattern"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(contract.schema())
+    assert len(found) >= 10
+    for p in found:
+        compile_pattern(p)
+    with pytest.raises(PatternError):
+        compile_pattern("(unclosed")
+
+
+# --- portability: a second, independent engine -----------------------------------
+
+def test_a_second_engine_gives_the_same_schema_verdicts():
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    other = jsonschema_rs.validator_for(contract.schema())
+    docs = []
+    for folder in ("valid", "invalid", "warnings"):
+        for f in sorted((paths.recordings_dir() / folder).rglob("*.json")):
+            docs.append((f.name, json.loads(f.read_text(encoding="utf-8"))))
+    # hand-made edge cases beside the recordings
+    docs += [("naive", _minimal(CreatedAt="2023-01-01T00:00:00")), ("nl", _minimal(ModelName="a\n")),
+             ("digit", _minimal(ServerSideKmsKeyId="arn:aws:kms:us-east-1:12345678901\u0663:key/a")),
+             ("mark", _minimal(FailedReason="\u0301")), ("empty", {}), ("array", [1])]
+    assert len(docs) > 6
+    disagree = [(name, ours) for name, doc in docs
+                if (ours := not any(True for _ in check_schema(doc))) != other.is_valid(doc)]
+    assert disagree == []
+
+
+# --- drift naming -----------------------------------------------------------------
+
+def test_drift_names_new_members_enum_values_bounds_and_patterns(committed):
+    changed = copy.deepcopy(committed)
+    changed["properties"]["ModelColour"] = {"type": "string"}
+    changed["$defs"]["ModelStatus"]["enum"].append("DELETING")
+    changed["$defs"]["ModelName"]["maxLength"] = 256
+    changed["$defs"]["S3Bucket"]["pattern"] = "^.+$"
+    changes = schema_changes(committed, changed)
+    assert "new member ModelColour in response" in changes
+    assert "new enum value 'DELETING' in ModelStatus" in changes
+    assert "maxLength of ModelName: 200 -> 256" in changes
+    assert any(c.startswith("pattern of S3Bucket") for c in changes)
+
+
+def test_drift_from_a_changed_botocore_model_is_named():
+    """A new botocore release that adds an enum value and a member is named, not just 'different'."""
+    import botocore.session
+    from botocore.model import ServiceModel
+
+    raw = botocore.session.get_session().get_component("data_loader").load_service_model(
+        "lookoutequipment", "service-2")
+    raw = copy.deepcopy(raw)
+    raw["shapes"]["ModelStatus"]["enum"].append("DELETING")
+    raw["shapes"]["DescribeModelResponse"]["members"]["ModelColour"] = {"shape": "ModelName"}
+    regenerated = schema_gen.generate(ServiceModel(raw, "lookoutequipment"))
+    changes = schema_changes(contract.schema(), regenerated)
+    assert sorted(changes) == ["new enum value 'DELETING' in ModelStatus", "new member ModelColour in response"]
