@@ -67,8 +67,9 @@ def parse_json(data: bytes | str, what: str = "document"):
         raise LoadError(f"{what} nests too deeply to parse (thousands of levels)") from None
 
 
-def load_file(path: str | os.PathLike, max_bytes: int = MAX_BYTES):
+def load_file(path: str | os.PathLike, max_bytes: int | None = None):
     """Read and parse one file; LoadError names what is wrong with it."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         size = os.path.getsize(path)
         if size > max_bytes:
