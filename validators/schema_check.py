@@ -6,6 +6,7 @@ into the report.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterator
 
@@ -13,6 +14,8 @@ from l4e_contract import contract, patterns
 from l4e_contract.report import ERROR, WARNING, Violation
 
 SHORT = 80
+# date and time with no offset: what a naive datetime's isoformat() gives
+_NAIVE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9:.]+\Z")
 
 
 def short(value) -> str:
@@ -77,8 +80,8 @@ def _message(err) -> str:
     if kw == "maximum":
         return f"{short(inst)} is above the maximum {val}"
     if kw == "anyOf" and val == contract.definition("Timestamp")["anyOf"]:
-        return (f"{short(inst)} is not a timestamp: epoch seconds (wire form) or RFC 3339 text "
-                f"with an offset (parsed form)")
+        why = "has no UTC offset" if isinstance(inst, str) and _NAIVE.match(inst) else "is not a timestamp"
+        return f"{short(inst)} {why}: expected epoch seconds (wire form) or RFC 3339 text with an offset (parsed form)"
     return err.message if len(err.message) < 300 else err.message[:300] + "..."
 
 
