@@ -10,12 +10,15 @@ from l4e_contract.timestamps import to_epoch
 
 
 class Context:
-    __slots__ = ("doc", "form", "_times")
+    __slots__ = ("doc", "form", "_times", "memo")
 
     def __init__(self, doc: dict, form: str):
         self.doc = doc
         self.form = form
         self._times: dict[str, float | None] | None = None
+        # per-response results shared between rules (parsed embedded JSON): dropped with the context,
+        # so a run over many large responses holds one at a time
+        self.memo: dict = {}
 
     def has(self, name: str) -> bool:
         return name in self.doc

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from functools import lru_cache
 
 from l4e_contract.report import WARNING
 from l4e_contract.rules.registry import rule
@@ -13,9 +12,8 @@ from l4e_contract.rules.registry import rule
 METRICS_MEMBERS = ("ModelMetrics", "PriorModelMetrics")
 
 
-@lru_cache(maxsize=64)
 def _parse(text: str):
-    """(value, problem). Cached: several rules read the same embedded document."""
+    """(value, problem) of an embedded JSON document."""
     try:
         return json.loads(text), None
     except ValueError as exc:
@@ -25,10 +23,12 @@ def _parse(text: str):
 
 
 def embedded(ctx, member: str):
-    text = ctx.str(member)
-    if text is None:
-        return None, None
-    return _parse(text)
+    """The parsed document in `member`, parsed once per response: several rules read each one."""
+    key = ("embedded", member)
+    if key not in ctx.memo:
+        text = ctx.str(member)
+        ctx.memo[key] = (None, None) if text is None else _parse(text)
+    return ctx.memo[key]
 
 
 def _is_num(v) -> bool:
