@@ -27,7 +27,8 @@ def embedded(ctx, member: str):
     key = ("embedded", member)
     if key not in ctx.memo:
         text = ctx.str(member)
-        ctx.memo[key] = (None, None) if text is None else _parse(text)
+        # "" breaks the model's minLength 1: schema.minLength names it, once
+        ctx.memo[key] = (None, None) if not text else _parse(text)
     return ctx.memo[key]
 
 
@@ -244,7 +245,7 @@ _OFF = re.compile(r"\A([^\\<>]+)\\([^\\<>]+?)\s*([<>])\s*(-?(?:[0-9]+(?:\.[0-9]*
       source="AWS documentation: the off condition names one sensor, a < or >, and a number")
 def off_condition(ctx):
     text = ctx.str("OffCondition")
-    if text is not None and not _OFF.match(text.strip()):
+    if text and not _OFF.match(text.strip()):  # "" is schema.minLength's finding
         yield "/OffCondition", f"{text[:80]!r} is not component\\sensor<value or component\\sensor>value"
 
 
