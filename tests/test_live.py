@@ -1,0 +1,264 @@
+"""live: end to end against MockServer with real boto3 over HTTP, faults injected, every model accounted for."""
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from test_serve import fast_backoff, fleet, folder, trained, write_models  # noqa: F401 (fixtures)
+
+from l4e_contract import live
+from l4e_contract.aws import ClientSettings, ReadOnlyViolation, connect, is_read_only
+from l4e_contract.cli import main
+from l4e_contract.serve import Faults, MockServer
+
+FAST = ["--max-attempts", "3", "--connect-timeout", "1", "--read-timeout", "2"]
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch, tmp_path):
+    """Dummy credentials, no shared config, and no metadata probing: nothing leaves 127.0.0.1."""
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+
+
+def only_reads(server) -> bool:
+    return bool(server.operations) and all(is_read_only(op) for op in server.operations)
+
+
+def run_json(capsys, *argv) -> tuple[int, dict]:
+    code = main(["live", "--format", "json", *FAST, *argv])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def by_source(doc) -> dict:
+    return {r["source"]: r for r in doc["results"]}
+
+
+def test_all_models_valid(folder, capsys):
+    with MockServer(folder) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url)
+        assert only_reads(server)
+    assert code == 0
+    assert sorted(by_source(doc)) == sorted(f"us-east-1/model/{n}" for n in server.models)
+    assert doc["summary"] == {"total": 7, "valid": 7, "invalid": 0, "error": 0, "warnings": 0}
+    assert all(r["verdict"] == "valid" and r["error"] is None for r in doc["results"])
+
+
+def test_list_models_is_followed_through_next_token(tmp_path, capsys):
+    write_models(tmp_path, [trained(f"m-{i:03d}") for i in range(120)])
+    with MockServer(tmp_path) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--concurrency", "8")
+        pages = server.operations.count("ListModels")
+    assert code == 0 and doc["summary"]["total"] == 120
+    assert pages == 3  # the server's default page is 50 models
+
+
+def test_every_fault_is_accounted_for_and_nothing_passes_by_accident(folder, capsys):
+    faults = Faults(
+        throttle_every=5,  # retried by botocore: these models still pass
+        fail={"pump-1": "Throttling", "pump-2": "AccessDenied", "pump-3": "ResourceNotFound",
+              "pump-4": "InternalServerException"},
+        malformed={"pump-5": "empty", "fan-2": "string-number"},
+    )
+    with MockServer(folder, faults=faults) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url)
+        assert only_reads(server)
+    results = by_source(doc)
+    assert code == 2 and len(results) == 7
+    err = {s.rsplit("/", 1)[1]: r["error"] for s, r in results.items() if r["verdict"] == "error"}
+    assert "throttled past retries (3 attempts)" in err["pump-1"]
+    assert "access denied" in err["pump-2"]
+    assert "deleted between the calls" in err["pump-3"]
+    assert "server error (HTTP 500" in err["pump-4"]
+    assert "HTTP 200 with empty response body" in err["pump-5"]
+    # fan-2 has no integer member, so its first timestamp went out as text "1672531200": botocore
+    # parses that into a datetime without a word, the wire body still shows the string
+    fan = results["us-east-1/model/fan-2"]
+    assert fan["verdict"] == "invalid"
+    assert ("live.wire-timestamps", "/TrainingDataStartTime") in {(v["rule"], v["pointer"]) for v in fan["violations"]}
+    assert results["us-east-1/model/pump-0"]["verdict"] == "valid"
+    assert any(r.error == "ThrottlingException" for r in server.requests)
+
+
+@pytest.mark.parametrize("kind,verdict,words", [
+    ("empty", "error", "empty response body"),
+    ("truncated", "error", "truncated or malformed JSON"),
+    ("not-json", "error", "malformed JSON"),
+    ("not-utf8", "error", "not UTF-8"),
+    ("deep", "error", "nests too deeply"),
+    ("array", "invalid", "form.object"),
+    ("string-number", "invalid", "schema.type"),
+])
+def test_a_broken_200_body_is_never_a_pass(folder, capsys, kind, verdict, words):
+    with MockServer(folder, faults=Faults(malformed={"pump-0": kind})) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--model", "pump-0")
+    (result,) = doc["results"]
+    assert result["source"] == "us-east-1/model/pump-0" and result["verdict"] == verdict
+    assert words in (result["error"] or json.dumps(result["violations"]))
+    assert code == (2 if verdict == "error" else 1)
+
+
+def test_a_timeout_is_an_error_for_that_model_only(folder, capsys):
+    with MockServer(folder, faults=Faults(slow={"pump-2": 1500})) as server:
+        code = main(["live", "--format", "json", "--endpoint-url", server.endpoint_url, "--max-attempts", "1",
+                     "--read-timeout", "0.3", "--model", "pump-2", "--model", "pump-3"])
+        doc = json.loads(capsys.readouterr().out)
+    results = by_source(doc)
+    assert code == 2
+    assert "timed out" in results["us-east-1/model/pump-2"]["error"]
+    assert results["us-east-1/model/pump-3"]["verdict"] == "valid"
+
+
+def test_an_unreachable_endpoint_is_one_clear_error_per_region(capsys):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = main(["live", "--endpoint-url", f"http://127.0.0.1:{port}", "--max-attempts", "1",
+                 "--region", "us-east-1", "--region", "eu-west-1"])
+    out = capsys.readouterr()
+    assert code == 2
+    assert "us-east-1/ListModels: error: ListModels: endpoint unreachable" in out.out
+    assert "eu-west-1/ListModels: error:" in out.out
+    assert "Traceback" not in out.out + out.err
+
+
+def test_a_failing_list_models_is_reported_not_hidden(folder, capsys):
+    with MockServer(folder, faults=Faults(fail_operations={"ListModels": "AccessDenied"})) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url)
+    assert code == 2
+    assert [r["source"] for r in doc["results"]] == ["us-east-1/ListModels"]
+    assert "access denied" in doc["results"][0]["error"]
+
+
+def test_named_models_and_several_regions(folder, capsys):
+    with MockServer(folder) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--region", "us-east-1",
+                             "--region", "eu-west-1", "--model", "pump-0", "--model", "gone")
+        assert only_reads(server)
+    results = by_source(doc)
+    assert set(results) == {f"{r}/model/{m}" for r in ("us-east-1", "eu-west-1") for m in ("pump-0", "gone")}
+    assert results["eu-west-1/model/pump-0"]["verdict"] == "valid"
+    assert "ResourceNotFoundException" in results["us-east-1/model/gone"]["error"]
+    assert code == 2
+
+
+class DriftingServer(MockServer):
+    """DescribeModel disagrees with ListModels for one model; optionally only the first listing is stale."""
+
+    def __init__(self, *a, stale_once=False, **kw):
+        super().__init__(*a, **kw)
+        self.stale_once = stale_once
+        self.lists = 0
+
+    def _describe(self, name):
+        body = json.loads(super()._describe(name))
+        if name == "pump-1":
+            body["Status"] = "IN_PROGRESS" if not self.stale_once else body["Status"]
+            body["ActiveModelVersionArn"] = body["ActiveModelVersionArn"] if self.stale_once else \
+                body["ActiveModelVersionArn"].replace("/model-version/2", "/model-version/9")
+        return json.dumps(body).encode()
+
+    def _list(self, params):
+        self.lists += 1
+        page = json.loads(super()._list(params))
+        if self.stale_once and self.lists == 1:
+            for s in page["ModelSummaries"]:
+                if s["ModelName"] == "pump-1":
+                    s["Status"] = "IN_PROGRESS"
+        return json.dumps(page).encode()
+
+
+def test_summary_and_describe_must_agree(folder, capsys):
+    with DriftingServer(folder) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url)
+    pump1 = by_source(doc)["us-east-1/model/pump-1"]
+    found = {(v["rule"], v["pointer"]) for v in pump1["violations"]}
+    assert ("live.summary-agrees", "/Status") in found
+    assert ("live.summary-agrees", "/ActiveModelVersionArn") in found
+    assert code == 1
+    assert sum(r["verdict"] == "invalid" for r in doc["results"]) == 1
+
+
+def test_a_model_that_changed_between_the_calls_is_asked_again_not_flagged(folder, capsys):
+    with DriftingServer(folder, stale_once=True) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url)
+        assert server.lists == 2  # the one stale summary was checked again with a fresh ListModels
+    assert code == 0, doc
+
+
+def test_read_only_by_construction(folder):
+    with MockServer(folder) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url, settings=ClientSettings(max_attempts=1))
+        for call in (lambda: conn.client.delete_model(ModelName="pump-0"),
+                     lambda: conn.client.update_model(ModelName="pump-0", RoleArn="arn:aws:iam::123456789012:role/x"),
+                     lambda: conn.client.create_model(ModelName="x", DatasetName="y", ClientToken="t")):
+            with pytest.raises(ReadOnlyViolation, match="refused"):
+                call()
+        assert server.requests == []  # refused before anything was sent
+        # the second guard, on the wire request, holds even if the first one is removed
+        conn.client.meta.events.unregister("before-parameter-build", unique_id="l4e-read-only")
+        with pytest.raises(ReadOnlyViolation, match="refused to send"):
+            conn.client.start_inference_scheduler(InferenceSchedulerName="s")
+        assert server.requests == []
+        conn.client.describe_model(ModelName="pump-0")
+        conn.client.list_models()
+        assert server.operations == ["DescribeModel", "ListModels"]
+
+
+def test_raw_body_is_captured_per_call(folder):
+    with MockServer(folder, faults=Faults(throttle_every=2)) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url, settings=ClientSettings(max_attempts=3))
+        conn.call("list_models")
+        parsed, raw = conn.call("describe_model", ModelName="pump-3")
+        assert raw.status == 200 and json.loads(raw.body)["ModelName"] == "pump-3"
+        assert [r.status for r in conn.capture.responses] == [400, 200]  # the throttled attempt is kept too
+        assert raw.request_id == server.requests[-1].request_id
+
+
+def test_ctrl_c_leaves_a_whole_partial_report(folder, capsys, monkeypatch):
+    real = live.check_model
+
+    def interrupted_at_pump_3(conn, name, *a, **kw):
+        if name == "pump-3":
+            raise KeyboardInterrupt
+        return real(conn, name, *a, **kw)
+
+    monkeypatch.setattr(live, "check_model", interrupted_at_pump_3)
+    with MockServer(folder) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--concurrency", "1")
+    assert code == 130
+    results = by_source(doc)
+    assert len(results) == 7  # every model is in the partial report
+    assert results["us-east-1/model/pump-3"]["error"] == "not checked: interrupted"
+    assert results["us-east-1/model/pump-0"]["verdict"] == "valid"
+
+
+def test_report_dir_gets_the_run(folder, tmp_path, capsys):
+    pytest.importorskip("l4e_contract.reporting")
+    with MockServer(folder, faults=Faults(fail={"pump-2": "AccessDenied"})) as server:
+        code = main(["live", "--endpoint-url", server.endpoint_url, *FAST, "--report-dir", str(tmp_path / "reports")])
+    assert code == 2
+    (run_dir,) = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]
+    report = json.loads((run_dir / "report.json").read_text())
+    assert len(report["results"]) == 7
+    assert "reports written to" in capsys.readouterr().err
+
+
+def test_bundled_recordings_pass_live(capsys):
+    from l4e_contract import paths
+
+    bundled = paths.recordings_dir() / "valid" / "wire"
+    if not bundled.is_dir() or not any(bundled.glob("*.json")):
+        pytest.skip("no bundled recordings yet")
+    with MockServer(bundled, faults=Faults(throttle_every=4)) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--concurrency", "4")
+        assert only_reads(server)
+    assert code == 0, [r for r in doc["results"] if r["verdict"] != "valid"]
+    assert doc["summary"]["total"] == len(server.models)

@@ -1,0 +1,104 @@
+"""l4e-contract live: describe the models of an account (or endpoint) and validate each one."""
+from __future__ import annotations
+
+import sys
+
+DEFAULT_REGION = "us-east-1"
+
+
+def add_arguments(p):
+    p.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
+    p.add_argument("--region", action="append", metavar="R",
+                   help="region to check; repeatable (default: the profile's region, else us-east-1)")
+    p.add_argument("--endpoint-url", metavar="URL", help="a compatible endpoint instead of AWS (e.g. l4e-contract serve)")
+    p.add_argument("--model", action="append", metavar="NAME", help="check only this model; repeatable (default: all)")
+    p.add_argument("--concurrency", type=int, default=4, metavar="N", help="models described at once (default 4)")
+    p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
+    p.add_argument("--verbose", "-v", action="store_true", help="list valid models too (text format)")
+    p.add_argument("--retry-mode", choices=("standard", "adaptive"), default="standard",
+                   help="botocore's retry mode (adaptive also rate-limits on throttling)")
+    p.add_argument("--max-attempts", type=int, default=5, metavar="N", help="attempts per call, the first included")
+    p.add_argument("--connect-timeout", type=float, default=5, metavar="S")
+    p.add_argument("--read-timeout", type=float, default=30, metavar="S")
+    p.add_argument("--unsigned", action="store_true", help="send unsigned requests (a local mock needs no credentials)")
+
+
+class Progress:
+    """A one-line bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream=None):
+        self.stream = stream = stream or sys.stderr
+        try:
+            self.on = stream.isatty()
+        except (AttributeError, ValueError):
+            self.on = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on or not total:
+            return
+        width = 30
+        filled = width * done // total
+        self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} models")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.on:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def run(args) -> int:
+    from l4e_contract.aws import ClientSettings, connect, session
+    from l4e_contract.live import run_live
+    from l4e_contract.results import Result, exit_code, reporter, summarize
+
+    if args.concurrency < 1 or args.max_attempts < 1:
+        print("l4e-contract live: --concurrency and --max-attempts are at least 1", file=sys.stderr)
+        return 2
+    settings = ClientSettings(retry_mode=args.retry_mode, max_attempts=args.max_attempts,
+                              connect_timeout=args.connect_timeout, read_timeout=args.read_timeout,
+                              max_pool_connections=max(10, args.concurrency), unsigned=args.unsigned)
+    try:
+        sess = session(args.profile)
+        regions = list(dict.fromkeys(args.region or [sess.region_name or DEFAULT_REGION]))
+        connections = [connect(r, sess=sess, endpoint_url=args.endpoint_url, settings=settings) for r in regions]
+    except Exception as exc:  # ProfileNotFound, a malformed endpoint URL, a bad config file
+        print(f"l4e-contract live: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+              file=sys.stderr)
+        return 2
+
+    out = reporter(args.format, sys.stdout, args.verbose)
+    progress = Progress()
+
+    def on_result(result: Result) -> None:
+        progress.clear()
+        out.result(result)
+        sys.stdout.flush()
+
+    run_ = run_live(connections, models=args.model, strict=args.strict, concurrency=args.concurrency,
+                    on_result=on_result, on_progress=progress)
+    progress.clear()
+    results = run_.results
+    if run_.interrupted:
+        # the models left unchecked are reported too, as errors, so the report stays whole
+        for r in results:
+            if r.error == "not checked: interrupted":
+                out.result(r)
+    summary = summarize(results)
+    out.finish(results, summary)
+    if args.report_dir:
+        try:
+            from l4e_contract.reporting import write_reports
+        except ImportError:
+            print("l4e-contract live: reports are not available in this build", file=sys.stderr)
+        else:
+            where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
+            print(f"reports written to {where}", file=sys.stderr)
+    if run_.interrupted:
+        print("l4e-contract live: interrupted; the report above is partial", file=sys.stderr)
+        return 130
+    return exit_code(summary)

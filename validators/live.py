@@ -1,0 +1,320 @@
+"""Check the models of an account (or a compatible endpoint): list, describe, validate, cross-check.
+
+Every model ends as exactly one Result, whatever happened to it: valid,
+invalid, or error (throttled past retries, access denied, deleted between
+ListModels and DescribeModel, server error, timeout, unreachable endpoint, a
+body that is not JSON). A failed ListModels is an error result for its region.
+
+What is validated is what the service sent: the raw wire body captured through
+botocore's events, parsed strictly, and also the dict boto3 made of it.
+Findings only live can make (they need two calls) have ids starting `live.`:
+
+    live.summary-agrees   a ListModels summary and the DescribeModel of the same model
+                          disagree on a member both carry (checked again once with a
+                          fresh ListModels before it is reported, since a model may
+                          change between the calls)
+    live.parsed-differs   boto3's parsed dict breaks a rule the wire body does not, or
+                          botocore could not parse a 200 body at all
+    live.wire-timestamps  a timestamp sent as text: the protocol sends epoch seconds
+"""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Callable
+
+from l4e_contract.report import ERROR, Violation
+from l4e_contract.results import Result
+
+MAX_LIST_PAGES = 10_000  # ListModels pages followed before giving up (500 models a page at most)
+
+SUMMARY_RULE = "live.summary-agrees"
+PARSED_RULE = "live.parsed-differs"
+WIRE_TIME_RULE = "live.wire-timestamps"
+
+LIVE_RULES = {
+    SUMMARY_RULE: "The ListModels summary of a model agrees with its DescribeModel on every member both "
+                  "carry (name, ARN, dataset name and ARN, status, creation time, active version and its "
+                  "ARN, retraining, quality, diagnostics).",
+    PARSED_RULE: "boto3's parsed dict of a response breaks no rule the raw wire body keeps, and botocore "
+                 "can parse every 200 response.",
+    WIRE_TIME_RULE: "On the wire (JSON 1.0 protocol) every timestamp is a number of epoch seconds, never "
+                    "text: the schema accepts text only for the parsed form of recordings.",
+}
+
+
+def source_name(region: str, model: str) -> str:
+    return f"{region}/model/{model}"
+
+
+@dataclass
+class Listing:
+    names: list[str]
+    summaries: dict[str, dict]  # name -> the summary as sent on the wire
+    error: str | None = None
+
+
+@dataclass
+class LiveRun:
+    results: list[Result] = field(default_factory=list)
+    documents: dict[str, object] = field(default_factory=dict)  # source -> the wire body checked
+    interrupted: bool = False
+
+
+# --- describing errors in one line ----------------------------------------------------------------
+
+
+def describe_failure(exc: BaseException, operation: str, conn, listed: bool = False) -> str:
+    """One line saying what went wrong with a call, without a traceback."""
+    from botocore.exceptions import (ClientError, ConnectTimeoutError, EndpointConnectionError,
+                                     NoCredentialsError, ReadTimeoutError)
+
+    from l4e_contract.aws import ReadOnlyViolation
+
+    attempts = conn.settings.max_attempts
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        code = err.get("Code", "?")
+        message = str(err.get("Message", "")).strip()[:200]
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
+        if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
+            return f"{operation}: throttled past retries ({retries + 1} attempts): {code}"
+        if code == "AccessDeniedException":
+            return f"{operation}: access denied: {message}"
+        if code == "ResourceNotFoundException" and listed:
+            return f"{operation}: not found, though ListModels listed it (deleted between the calls?): {message}"
+        if status and status >= 500:
+            return f"{operation}: server error (HTTP {status}, {retries + 1} attempts): {code}: {message}"
+        return f"{operation}: {code} (HTTP {status}): {message}"
+    if isinstance(exc, (ReadTimeoutError, ConnectTimeoutError)):
+        return f"{operation}: timed out after {attempts} attempt(s): {exc}"
+    if isinstance(exc, EndpointConnectionError):
+        return f"{operation}: endpoint unreachable: {exc}"
+    if isinstance(exc, NoCredentialsError):
+        return f"{operation}: no AWS credentials found (profile, environment or role)"
+    if isinstance(exc, ReadOnlyViolation):
+        return f"{operation}: {exc}"
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{operation}: {exc.__class__.__name__}: {text}".rstrip(": ")
+
+
+# --- ListModels -------------------------------------------------------------------------------
+
+
+def _wire_json(raw) -> object:
+    from l4e_contract.loader import parse_json
+
+    return parse_json(raw.body, "response body")
+
+
+def list_models(conn, **filters) -> Listing:
+    """Every model, following NextToken (botocore has no paginator for ListModels)."""
+    from l4e_contract.loader import LoadError
+
+    names: list[str] = []
+    summaries: dict[str, dict] = {}
+    token = None
+    seen_tokens: set[str] = set()
+    for _page in range(MAX_LIST_PAGES):
+        params = dict(filters, **({"NextToken": token} if token else {}))
+        try:
+            parsed, raw = conn.call("list_models", **params)
+        except Exception as exc:
+            return Listing(names, summaries, describe_failure(exc, "ListModels", conn))
+        try:
+            wire = _wire_json(raw) if raw is not None else parsed
+        except LoadError as exc:
+            return Listing(names, summaries, f"ListModels: answered HTTP {raw.status} with {exc}")
+        page = wire.get("ModelSummaries") if isinstance(wire, dict) else None
+        if not isinstance(page, list):
+            return Listing(names, summaries, "ListModels: the answer has no ModelSummaries list")
+        for s in page:
+            name = s.get("ModelName") if isinstance(s, dict) else None
+            if isinstance(name, str) and name not in summaries:
+                names.append(name)
+                summaries[name] = s
+        token = wire.get("NextToken")
+        if not token:
+            return Listing(names, summaries)
+        if token in seen_tokens:
+            return Listing(names, summaries, "ListModels: NextToken repeats; stopped following it")
+        seen_tokens.add(token)
+    return Listing(names, summaries, f"ListModels: more than {MAX_LIST_PAGES} pages; stopped")
+
+
+def find_summary(conn, name: str) -> dict | None:
+    """The wire summary of one model, by a fresh ListModels filtered on its name; None if unavailable."""
+    listing = list_models(conn, ModelNameBeginsWith=name)
+    return listing.summaries.get(name)
+
+
+def summary_differences(summary: dict, described: dict) -> list[Violation]:
+    """Members of the ListModels summary whose value differs from DescribeModel's (wire values)."""
+    from l4e_contract.serve import service_model
+
+    out = []
+    for name in service_model().shape_for("ModelSummary").members:
+        in_summary, in_describe = name in summary, name in described
+        if not in_summary and not in_describe:
+            continue
+        if in_summary and in_describe and _same(summary[name], described[name]):
+            continue
+        if not in_describe:
+            msg = f"ListModels says {_show(summary[name])}; DescribeModel does not have {name}"
+        elif not in_summary:
+            # A summary may leave out what it does not know; only identifying members must be there.
+            if name not in ("ModelName", "ModelArn", "DatasetName", "DatasetArn", "Status", "CreatedAt"):
+                continue
+            msg = f"DescribeModel says {_show(described[name])}; the ListModels summary does not have {name}"
+        else:
+            msg = f"ListModels says {_show(summary[name])}, DescribeModel says {_show(described[name])}"
+        out.append(Violation(f"/{name}", SUMMARY_RULE, msg, ERROR))
+    return out
+
+
+def _same(a, b) -> bool:
+    from l4e_contract.timestamps import to_epoch
+
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and not isinstance(b, bool):
+        return a == b
+    if a == b:
+        return True
+    ta, tb = to_epoch(a), to_epoch(b)
+    return ta is not None and ta == tb and not isinstance(a, bool) and not isinstance(b, bool)
+
+
+def _show(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def wire_timestamp_problems(wire) -> list[Violation]:
+    from l4e_contract import contract
+
+    if not isinstance(wire, dict):
+        return []
+    return [Violation(f"/{m}", WIRE_TIME_RULE, f"sent as text {_show(wire[m])}; the JSON protocol sends epoch seconds")
+            for m in contract.timestamp_members() if isinstance(wire.get(m), str)]
+
+
+# --- one model -------------------------------------------------------------------------------
+
+
+def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
+                listed: bool = False) -> tuple[Result, object]:
+    """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
+    from l4e_contract.loader import LoadError, parse_json
+    from l4e_contract.validate import validate
+
+    source = source_name(conn.region, name)
+    try:
+        parsed, raw = conn.call("describe_model", ModelName=name)
+        parse_error = None
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        raw = conn.capture.last
+        if isinstance(exc, (ClientError, BotoCoreError)) or raw is None or raw.status != 200:
+            return Result.failed(source, describe_failure(exc, "DescribeModel", conn, listed)), None
+        # A 200 that botocore could not parse (AttributeError, UnicodeDecodeError,
+        # RecursionError, ValueError...): the raw body says what was wrong.
+        parsed, parse_error = None, f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
+    if raw is None:
+        return Result.failed(source, "DescribeModel: no response body was captured"), None
+    try:
+        wire = parse_json(raw.body, "response body")
+    except LoadError as exc:
+        return Result.failed(source, f"DescribeModel answered HTTP {raw.status} with {exc}"), None
+    report = validate(wire, strict=strict)
+    for v in wire_timestamp_problems(wire):
+        report.add(v)
+    if parse_error is not None:
+        report.add(Violation("", PARSED_RULE, f"botocore could not parse this 200 response: {parse_error}"))
+    elif isinstance(parsed, dict):
+        parsed = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+        seen = {(v.pointer, v.rule) for v in report.violations}
+        for v in validate(parsed, strict=strict).violations:
+            if (v.pointer, v.rule) not in seen:
+                report.add(Violation(v.pointer, PARSED_RULE, f"in boto3's parsed dict: [{v.rule}] {v.message}"))
+    if summary is not None and isinstance(wire, dict):
+        differences = summary_differences(summary, wire)
+        if differences:
+            # The model may have changed between ListModels and DescribeModel: ask again once.
+            fresh = find_summary(conn, name)
+            if fresh is not None:
+                differences = summary_differences(fresh, wire)
+        for v in differences:
+            report.add(v)
+    return Result.from_report(source, report.sort()), wire
+
+
+# --- a run -------------------------------------------------------------------------------------
+
+
+def run_live(connections, *, models: list[str] | None = None, strict: bool = False, concurrency: int = 4,
+             on_result: Callable[[Result], None] | None = None,
+             on_progress: Callable[[int, int], None] | None = None) -> LiveRun:
+    """Check every model of every connection (region); Ctrl-C returns what was done, and says so.
+
+    With `models`, only those are described; ListModels still runs once per
+    region (filtered by each name) to cross-check the summaries.
+    """
+    run = LiveRun()
+    # (connection, name, summary, listed) for every model to describe, in a stable order
+    work: list[tuple[object, str, dict | None, bool]] = []
+    try:
+        for conn in connections:
+            if models:
+                for name in models:
+                    work.append((conn, name, None, False))
+                continue
+            listing = list_models(conn)
+            if listing.error:
+                result = Result.failed(f"{conn.region}/ListModels", listing.error)
+                run.results.append(result)
+                if on_result:
+                    on_result(result)
+            work.extend((conn, n, listing.summaries[n], True) for n in listing.names)
+    except KeyboardInterrupt:
+        run.interrupted = True
+        return run
+
+    done: dict[int, Result] = {}
+    total = len(work)
+    if on_progress:
+        on_progress(0, total)
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-live")
+    try:
+        futures = {pool.submit(_one, conn, name, summary, listed, strict): i
+                   for i, (conn, name, summary, listed) in enumerate(work)}
+        for future in as_completed(futures):
+            i = futures[future]
+            result, body = future.result()
+            done[i] = result
+            if body is not None:
+                run.documents[result.source] = body
+            if on_result:
+                on_result(result)
+            if on_progress:
+                on_progress(len(done), total)
+    except KeyboardInterrupt:
+        run.interrupted = True
+        pool.shutdown(wait=False, cancel_futures=True)
+    else:
+        pool.shutdown(wait=True)
+    for i, (conn, name, _summary, _listed) in enumerate(work):
+        # every model is accounted for, including the ones Ctrl-C left unchecked
+        run.results.append(done.get(i) or Result.failed(source_name(conn.region, name), "not checked: interrupted"))
+    return run
+
+
+def _one(conn, name, summary, listed, strict):
+    if summary is None and not listed:
+        summary = find_summary(conn, name)
+    try:
+        return check_model(conn, name, summary, strict=strict, listed=listed or summary is not None)
+    except Exception as exc:  # a bug here must cost one model, not the run
+        return Result.failed(source_name(conn.region, name),
+                             f"could not be checked: {exc.__class__.__name__}: {str(exc)[:200]}"), None
