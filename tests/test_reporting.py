@@ -1,0 +1,212 @@
+"""Reports: report.json, junit.xml and index.html in reports/<run-id>/, written atomically."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import l4e_contract
+from l4e_contract import reporting, timeline
+from l4e_contract.cli import main
+from l4e_contract.report import ERROR, WARNING, Violation
+from l4e_contract.results import Result, document
+
+from examples import as_parsed, valid_wire
+
+HOSTILE = "ctl\x00\x01\x1b\x7f ]]> <script>alert(1)</script> & \"q\" \ud800 " + "x" * 50_000
+
+
+def _results():
+    good = valid_wire()
+    bad = valid_wire()
+    # the training data range ends before it starts: one time rule broken
+    bad["TrainingDataEndTime"], bad["TrainingDataStartTime"] = bad["TrainingDataStartTime"], bad["TrainingDataEndTime"]
+    bad_report = l4e_contract.validate(bad)
+    assert bad_report.rules == {"time.training-data-range"}, bad_report.explain()
+    results = [
+        Result.from_report("good.json", l4e_contract.validate(good)),
+        Result.from_report("bad.json", bad_report),
+        Result.failed("broken.json", "truncated or malformed JSON: Unterminated string at line 1 column 9"),
+        Result(source="hostile.json", verdict="invalid",
+               violations=[Violation("/ModelName", "schema.type", HOSTILE)],
+               warnings=[Violation("/X", "schema.unknown-member", HOSTILE, WARNING)]),
+    ]
+    return results, {"good.json": good, "bad.json": bad, "hostile.json": {"ModelName": HOSTILE}}
+
+
+@pytest.fixture
+def written(tmp_path):
+    results, documents = _results()
+    where = reporting.write_reports(results, tmp_path / "reports", command="validate", documents=documents)
+    return where, results
+
+
+def test_the_run_folder_holds_three_reports_and_nothing_else(written, tmp_path):
+    where, _ = written
+    assert where.parent == tmp_path / "reports"
+    assert sorted(p.name for p in where.iterdir()) == ["index.html", "junit.xml", "report.json"]
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == [where.name]  # no temporary folder left
+
+
+def test_run_ids_are_utc_time_then_random_and_sort_in_run_order():
+    a = reporting.new_run_id(1_700_000_000.0)
+    b = reporting.new_run_id(1_700_000_000.5)
+    c = reporting.new_run_id(1_800_000_000.0)
+    assert re.fullmatch(r"\d{8}T\d{9}Z-[0-9a-f]{6}", a)
+    assert a.startswith("20231114T221320000Z")
+    assert sorted([c, b, a]) == [a, b, c]
+    assert reporting.new_run_id(1_700_000_000.0) != a  # the random part tells same-millisecond runs apart
+
+
+def test_report_json_is_the_validate_document_plus_run_metadata(written):
+    where, results = written
+    doc = json.loads((where / "report.json").read_text(encoding="utf-8"))
+    run = doc.pop("run")
+    expected = document(results)
+    assert doc["summary"] == expected["summary"] == {"total": 4, "valid": 1, "invalid": 2, "error": 1, "warnings": 1}
+    assert [r["source"] for r in doc["results"]] == [r.source for r in results]
+    assert doc["results"][1]["violations"] == [v.to_dict() for v in results[1].violations]
+    assert doc["results"][2]["error"].startswith("truncated")
+    # the lone surrogate of hostile input survives as its JSON escape
+    assert doc["results"][3]["violations"][0]["message"] == HOSTILE
+    assert run["command"] == "validate" and run["run_id"] == where.name
+    assert run["l4e_contract_version"] == l4e_contract.__version__
+    assert run["started"] <= run["finished"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", run["finished"])
+
+
+def test_junit_counts_failures_errors_and_carries_every_violation(written):
+    where, results = written
+    root = ET.parse(where / "junit.xml").getroot()
+    suite = root.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "2", "1")
+    cases = {c.get("name"): c for c in suite.iter("testcase")}
+    assert set(cases) == {"good.json", "bad.json", "broken.json", "hostile.json"}
+    assert list(cases["good.json"]) == []
+    failure = cases["bad.json"].find("failure")
+    assert "time.training-data-range" in failure.get("message")
+    assert "/TrainingDataEndTime" in failure.text
+    error = cases["broken.json"].find("error")
+    assert error.get("message").startswith("truncated or malformed JSON")
+    props = {p.get("name"): p.get("value") for p in suite.find("properties")}
+    assert props["command"] == "validate" and props["run_id"] == where.name
+
+
+def test_junit_stays_valid_xml_for_hostile_text_and_cuts_huge_messages(written):
+    where, _ = written
+    raw = (where / "junit.xml").read_bytes()
+    root = ET.fromstring(raw)  # parses: no raw control characters, nothing unescaped
+    case = next(c for c in root.iter("testcase") if c.get("name") == "hostile.json")
+    text = case.find("failure").text
+    assert "\\x00" in text and "\\x1b" in text and "\x00" not in text
+    assert "]]>" in text and "<script>" in text  # kept as text, escaped in the file
+    assert b"<script>" not in raw
+    assert len(text) < 10_000 and "characters, cut" in text
+    assert "warning:" in case.find("system-out").text
+
+
+def test_html_is_escaped_self_contained_and_counts_rules_and_models(written):
+    where, _ = written
+    page = (where / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\x00" not in page and "\x1b" not in page
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)  # no external assets
+    # counts per rule and the model named by each source
+    row = re.search(r"<tr><td><code>time\.training-data-range</code></td>(.*?)</tr>", page).group(1)
+    assert re.findall(r">(\d+)<", row) == ["1", "0", "1"]
+    assert "centrifugal-pump-7" in page
+    assert "broken.json" in page and "Unterminated string" in page
+
+
+def test_every_timeline_is_well_formed_svg_and_the_violation_is_drawn_red(written):
+    where, _ = written
+    page = (where / "index.html").read_text(encoding="utf-8")
+    svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(svgs) == 2  # good and bad have timestamps; hostile.json has none, broken.json no body
+    trees = [ET.fromstring(s) for s in svgs]
+    ns = "{http://www.w3.org/2000/svg}"
+    good, bad = trees
+    assert not [g for g in good.iter(f"{ns}g") if "error" in g.get("class", "")]
+    red = [g for g in bad.iter(f"{ns}g") if g.get("class") == "mark error"]
+    assert len(red) == 1
+    title = red[0].find(f"{ns}title").text
+    assert "TrainingDataEndTime" in title and "[time.training-data-range]" in title
+    assert "No timeline: the response has no readable timestamps." in page
+
+
+def test_timelines_are_the_same_picture_in_wire_and_parsed_form():
+    wire = valid_wire()
+    assert timeline.svg(wire) == timeline.svg(as_parsed(wire))
+    labels = " ".join(re.findall(r">([^<>]+)</text>", timeline.svg(wire)))
+    for lane in ("Training data", "Evaluation data", "Training run", "Model", "Activations"):
+        assert lane in labels
+
+
+def test_timeline_draws_every_timestamp_the_contract_has():
+    """A timestamp member left out of the lanes would silently vanish from the picture."""
+    placed = {m for _, items in timeline._known_lanes() for i in items for m in i[:2] if m}
+    assert placed == set(l4e_contract.contract.timestamp_members())
+
+
+def test_timeline_warnings_are_amber_and_unreadable_timestamps_are_named():
+    doc = valid_wire()
+    doc["CreatedAt"] = "yesterday"
+    findings = [Violation("/CreatedAt", "schema.timestamp", "not a timestamp", ERROR),
+                Violation("/TrainingExecutionEndTime", "x.warn", "odd", WARNING)]
+    out = timeline.svg(doc, findings)
+    assert "Not drawn (unreadable timestamp): CreatedAt" in out
+    assert 'class="mark warning"' in out and 'class="mark error"' not in out
+    assert timeline.svg([1, 2]).startswith('<p class="note">')
+
+
+def test_a_crash_while_writing_leaves_no_report_at_all(tmp_path, monkeypatch):
+    results, documents = _results()
+    base = tmp_path / "reports"
+    earlier = reporting.write_reports(results, base, command="validate", documents=documents)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(reporting, "_write_html", boom)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        reporting.write_reports(results, base, command="validate", documents=documents, run_id="20990101T000000000Z-abcdef")
+    assert [p.name for p in base.iterdir()] == [earlier.name]  # the earlier run is untouched, nothing half-written
+    assert sorted(p.name for p in earlier.iterdir()) == ["index.html", "junit.xml", "report.json"]
+
+
+def test_an_existing_run_folder_is_never_overwritten(tmp_path):
+    results, _ = _results()
+    (tmp_path / "r" / "same").mkdir(parents=True)
+    with pytest.raises(FileExistsError):
+        reporting.write_reports(results, tmp_path / "r", command="validate", run_id="same")
+
+
+def test_validate_report_dir_writes_the_reports(tmp_path, capsys):
+    doc = valid_wire()
+    (tmp_path / "a.json").write_text(json.dumps(doc))
+    (tmp_path / "b.json").write_text("{")
+    code = main(["validate", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--report-dir", str(tmp_path / "out")])
+    assert code == 2
+    (run,) = (tmp_path / "out").iterdir()
+    report = json.loads((run / "report.json").read_text())
+    assert report["summary"]["valid"] == 1 and report["summary"]["error"] == 1
+    assert "<svg" in (run / "index.html").read_text()
+    assert "reports written to" in capsys.readouterr().err
+
+
+def test_reporting_never_imports_botocore_for_its_metadata(tmp_path):
+    code = (
+        "import sys, json\n"
+        "from l4e_contract.reporting import write_reports\n"
+        "from l4e_contract.results import Result\n"
+        f"where = write_reports([Result('a', 'valid')], {str(tmp_path)!r}, command='validate')\n"
+        "assert 'botocore' not in sys.modules, 'botocore was imported'\n"
+        "print(json.load(open(where / 'report.json'))['run']['botocore_version'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "None"
