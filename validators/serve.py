@@ -458,6 +458,9 @@ def stringify_a_number(body: dict) -> dict:
 class _Handler(BaseHTTPRequestHandler):
     server_state: MockServer
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
+    # Headers and body go out in two writes; with Nagle on, each answer on a kept-alive
+    # connection waits ~40 ms for the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # the request log is server.requests, not stderr
         pass
