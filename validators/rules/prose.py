@@ -9,10 +9,14 @@ DIAGNOSTICS_FILE = "model_diagnostics_results.json.gz"
 
 
 @rule("prose.unlabeled-quality",
-      description="A model without labels has ModelQuality CANNOT_DETERMINE_QUALITY (when ModelQuality is given).",
+      description="A model without labels, not imported, has ModelQuality CANNOT_DETERMINE_QUALITY (when ModelQuality is given).",
       source="documentation: 'If the model is unlabeled, the model quality can't be assessed and the value of "
              "ModelQuality is CANNOT_DETERMINE_QUALITY'")
 def unlabeled_quality(ctx):
+    # An imported version was assessed in its source account, with labels this response need not
+    # name (ImportModelVersion's LabelsInputConfiguration is optional): not "unlabeled".
+    if ctx.has("SourceModelVersionArn"):
+        return
     q = ctx.str("ModelQuality")
     if q is not None and not ctx.has("LabelsInputConfiguration") and q != "CANNOT_DETERMINE_QUALITY":
         yield "/ModelQuality", f"the model has no LabelsInputConfiguration, so ModelQuality must be CANNOT_DETERMINE_QUALITY, not {q}"
