@@ -304,7 +304,9 @@ PASSING.update({
            post=text_of("2023-09-10T09:00:00+09:00", "NextScheduledRetrainingStartDate")),
     ],
     "prose.unlabeled-quality": [ex("unlabeled, CANNOT_DETERMINE_QUALITY", lambda d: unlabeled(d)),
-                                ex("unlabeled, no ModelQuality", lambda d: drop(unlabeled(d), "ModelQuality"))],
+                                ex("unlabeled, no ModelQuality", lambda d: drop(unlabeled(d), "ModelQuality")),
+                                ex("imported: assessed in the source account, no labels here", lambda d: drop(
+                                    imported(d), "LabelsInputConfiguration"))],
     "retraining.details-need-status": [ex("retrained", lambda d: retrained(d))],
     "retraining.failed-has-reason": [ex("FAILED with reason", lambda d: retraining_failed(d))],
     "retraining.reason-only-when-failed": [ex("reason with FAILED", lambda d: retraining_failed(d))],
