@@ -262,3 +262,38 @@ def test_bundled_recordings_pass_live(capsys):
         assert only_reads(server)
     assert code == 0, [r for r in doc["results"] if r["verdict"] != "valid"]
     assert doc["summary"]["total"] == len(server.models)
+
+
+def test_retry_settings_reach_botocore():
+    """botocore does the retrying; adaptive mode's client-side rate limiter is too slow to run here."""
+    conn = connect("us-east-1", endpoint_url="http://127.0.0.1:9",
+                   settings=ClientSettings(retry_mode="adaptive", max_attempts=4, read_timeout=7, connect_timeout=3))
+    config = conn.client.meta.config
+    assert config.retries == {"mode": "adaptive", "total_max_attempts": 4}
+    assert (config.read_timeout, config.connect_timeout) == (7, 3)
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from l4e_contract.commands.live_cmd import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    pipe, tty = io.StringIO(), Tty()
+    for stream in (pipe, tty):
+        bar = Progress(stream)
+        bar(0, 4)
+        bar(2, 4)
+        bar(4, 4)
+    assert pipe.getvalue() == ""
+    assert "2/4 models" in tty.getvalue() and tty.getvalue().endswith("4/4 models\n")
+
+
+def test_usage_errors_are_one_line(capsys, tmp_path):
+    assert main(["live", "--concurrency", "0"]) == 2
+    assert main(["live", "--profile", "no-such-profile"]) == 2
+    err = capsys.readouterr().err
+    assert "ProfileNotFound" in err and "Traceback" not in err

@@ -324,3 +324,13 @@ def test_serve_command_runs_and_stops_by_itself(folder, capsys):
     assert "NAME=VALUE" in capsys.readouterr().err
     assert main(["serve", str(folder), "--fail", "pump-1=Teapot"]) == 2
     assert main(["serve", str(folder / "nothing-here")]) == 2
+
+
+def test_a_busy_port_is_a_one_line_error(folder, capsys):
+    from l4e_contract.cli import main
+
+    with MockServer(folder) as server:
+        assert main(["serve", str(folder), "--port", str(server.port), "--exit-after", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{server._port or ''}" in err or "cannot listen on 127.0.0.1:" in err
+    assert "Traceback" not in err
