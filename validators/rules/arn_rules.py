@@ -24,13 +24,14 @@ def dataset_name_in_arn(ctx):
 
 
 @rule("arn.same-home",
-      description="ModelArn, DatasetArn and the version ARNs agree on partition, region and account.",
-      source="logic: a model is trained on a dataset of its own account and region; its versions are its own")
+      description="ModelArn and DatasetArn agree on partition, region and account.",
+      source="logic: a model is trained on a dataset of its own account and region "
+             "(version ARNs are held to more by version.arn-belongs-to-model)")
 def same_home(ctx):
     model = ctx.arn("ModelArn")
     if model is None:
         return
-    for m in ("DatasetArn", "ActiveModelVersionArn", "PreviousActiveModelVersionArn"):
+    for m in ("DatasetArn",):
         other = ctx.arn(m)
         if other and other.location != model.location:
             yield f"/{m}", (f"{m} is in {':'.join(other.location)} but ModelArn is in "
