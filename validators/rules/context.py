@@ -2,26 +2,37 @@
 
 The schema reports wrong types; rules only reason about values of the right
 type, so each accessor returns None for a member that is absent or mistyped.
+
+Some fifty rules ask the same few questions of one response (its times, its
+ARNs), so the answers are worked out once per response and kept on the context.
 """
 from __future__ import annotations
 
 from l4e_contract import arns, contract
-from l4e_contract.timestamps import to_epoch
+from l4e_contract.timestamps import form_of, to_epoch
 
 
 class Context:
-    __slots__ = ("doc", "form", "_times", "memo")
+    """One response, as the rules read it.
+
+    has(name): is the member present. time(name): epoch seconds of a timestamp member,
+    whatever its form; None if absent or unusable. Both are the dicts' own C methods:
+    rules ask them some sixty times a response.
+    """
+
+    __slots__ = ("doc", "form", "_stamps", "_arns", "memo", "has", "time")
 
     def __init__(self, doc: dict, form: str):
         self.doc = doc
         self.form = form
-        self._times: dict[str, float | None] | None = None
+        self.has = doc.__contains__
+        # time(name) is the get of a table of every timestamp: every response meets the time rules
+        self.time = {m: to_epoch(doc[m]) for m in contract.timestamp_members() if m in doc}.get
+        self._stamps: tuple[tuple[str, object, str], ...] | None = None
+        self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
         # so a run over many large responses holds one at a time
         self.memo: dict = {}
-
-    def has(self, name: str) -> bool:
-        return name in self.doc
 
     def str(self, name: str) -> str | None:
         v = self.doc.get(name)
@@ -43,11 +54,22 @@ class Context:
             node = node.get(p) if isinstance(node, dict) else None
         return node if isinstance(node, dict) else None
 
-    def time(self, name: str) -> float | None:
-        """Epoch seconds of a timestamp member, whatever its form; None if absent or unusable."""
-        if self._times is None:
-            self._times = {m: to_epoch(self.doc[m]) for m in contract.timestamp_members() if m in self.doc}
-        return self._times.get(name)
+    def stamps(self) -> tuple[tuple[str, object, str], ...]:
+        """(member, value, form) of each timestamp member present with a timestamp form, in schema order."""
+        if self._stamps is None:
+            doc = self.doc
+            found = []
+            for m in contract.timestamp_members():
+                if m in doc:
+                    f = form_of(doc[m])
+                    if f is not None:
+                        found.append((m, doc[m], f))
+            self._stamps = tuple(found)
+        return self._stamps
 
     def arn(self, name: str) -> arns.Arn | None:
-        return arns.parse(self.doc.get(name))
+        try:
+            return self._arns[name]
+        except KeyError:
+            parsed = self._arns[name] = arns.parse(self.doc.get(name))
+            return parsed

@@ -75,9 +75,9 @@ def schema_json(ctx):
     if problem:
         yield "/Schema", f"Schema {problem}"
     elif doc is not None:
-        for p in _schema_problems(doc):
+        p = _schema_problem(ctx)
+        if p is not None:
             yield "/Schema", f"Schema {p}"
-            return
 
 
 @rule("embedded.schema-column-types", severity=WARNING,
@@ -85,7 +85,7 @@ def schema_json(ctx):
       source="AWS documentation and samples: Type DATETIME for the timestamp column, DOUBLE for sensors; other types unseen")
 def schema_column_types(ctx):
     doc, problem = embedded(ctx, "Schema")
-    if problem or doc is None or any(True for _ in _schema_problems(doc)):
+    if problem or doc is None or _schema_problem(ctx) is not None:
         return
     for comp in doc["Components"]:
         types = [c["Type"] for c in comp["Columns"]]
@@ -96,13 +96,24 @@ def schema_column_types(ctx):
             yield "/Schema", f"component {comp['ComponentName']!r} has columns of type {', '.join(odd)}"
 
 
+def _schema_problem(ctx) -> str | None:
+    """The first shape problem of the parsed Schema (None if it has none), worked out once per response."""
+    key = ("embedded-problem", "Schema")
+    if key not in ctx.memo:
+        doc, _ = embedded(ctx, "Schema")
+        ctx.memo[key] = None if doc is None else next(_schema_problems(doc), None)
+    return ctx.memo[key]
+
+
 def sensors(ctx) -> set[str] | None:
     """'component\\sensor' names of the Schema's sensor columns, or None if Schema is unusable."""
-    doc, problem = embedded(ctx, "Schema")
-    if problem or doc is None or any(True for _ in _schema_problems(doc)):
-        return None
-    return {f"{c['ComponentName']}\\{col['Name']}" for c in doc["Components"] for col in c["Columns"]
+    key = ("sensors", "Schema")
+    if key not in ctx.memo:
+        doc, problem = embedded(ctx, "Schema")
+        ctx.memo[key] = None if problem or doc is None or _schema_problem(ctx) is not None else {
+            f"{c['ComponentName']}\\{col['Name']}" for c in doc["Components"] for col in c["Columns"]
             if col["Type"] != "DATETIME"}
+    return ctx.memo[key]
 
 
 # --- ModelMetrics / PriorModelMetrics --------------------------------------

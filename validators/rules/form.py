@@ -1,9 +1,8 @@
 """Rules about the document as a whole: one timestamp form, real instants."""
 from __future__ import annotations
 
-from l4e_contract import contract
 from l4e_contract.rules.registry import rule
-from l4e_contract.timestamps import PARSED, TimestampError, form_of, parse_rfc3339
+from l4e_contract.timestamps import PARSED, TimestampError, parse_rfc3339
 
 
 @rule("form.timestamp-form",
@@ -11,10 +10,8 @@ from l4e_contract.timestamps import PARSED, TimestampError, form_of, parse_rfc33
       source="logic: a response is either the HTTP body or boto3's dict dumped to JSON, never a mix")
 def one_timestamp_form(ctx):
     forms = {}
-    for m in contract.timestamp_members():
-        f = form_of(ctx.doc.get(m)) if m in ctx.doc else None
-        if f is not None:
-            forms.setdefault(f, m)
+    for m, _, f in ctx.stamps():
+        forms.setdefault(f, m)
     if len(forms) > 1:
         (fa, ma), (fb, mb) = list(forms.items())[:2]
         yield f"/{mb}", f"{mb} is in the {fb} form but {ma} is in the {fa} form"
@@ -24,9 +21,7 @@ def one_timestamp_form(ctx):
       description="Parsed-form timestamps name a real date and time (the schema checks their shape).",
       source="model: timestamp members are instants; RFC 3339 requires a valid date and an offset")
 def real_instants(ctx):
-    for m in contract.timestamp_members():
-        v = ctx.doc.get(m)
-        f = form_of(v)
+    for m, v, f in ctx.stamps():
         if f == PARSED:
             try:
                 parse_rfc3339(v)
