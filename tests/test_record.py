@@ -159,7 +159,9 @@ def test_faults_every_model_accounted_for(folder, tmp_path, capsys):
     faults = Faults(throttle_every=3, fail={"pump-2": "AccessDenied", "pump-4": "Throttling"},
                     malformed={"pump-3": "not-json", "pump-5": "array"})
     with MockServer(folder, faults=faults) as server:
-        code = main(["record", "--endpoint-url", server.endpoint_url, "--out", str(out), "--max-attempts", "3"])
+        # one at a time: throttling every 3rd request then never hits one model twice running
+        code = main(["record", "--endpoint-url", server.endpoint_url, "--out", str(out), "--max-attempts", "3",
+                     "--concurrency", "1"])
         assert only_reads(server)
     printed = capsys.readouterr()
     assert code == 2
