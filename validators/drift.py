@@ -268,6 +268,13 @@ def diff_pair(key: str, old: dict, new: dict) -> list[Change]:
             continue
         for item in items:
             parts = item.path(output_format="list")
+            if kind == VALUE_CHANGED and isinstance(item.t1, dict) and isinstance(item.t2, dict):
+                # deepdiff calls an object emptied (or filled) a changed value: name the members
+                changes += [Change(key, MEMBER_REMOVED, _pointer([*parts, k]), v, None)
+                            for k, v in item.t1.items() if k not in item.t2]
+                changes += [Change(key, MEMBER_ADDED, _pointer([*parts, k]), None, v)
+                            for k, v in item.t2.items() if k not in item.t1]
+                continue
             old_v = None if kind == MEMBER_ADDED else item.t1
             new_v = None if kind == MEMBER_REMOVED else item.t2
             is_volatile = kind == VALUE_CHANGED and len(parts) == 1 and parts[0] in volatile

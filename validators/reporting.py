@@ -247,11 +247,12 @@ def _write_html(path: Path, results: list[Result], meta: dict, documents: dict |
 
 
 def write_reports(results: list[Result], report_dir, *, command: str, documents: dict[str, dict] | None = None,
-                  run_id: str | None = None, started: float | None = None) -> Path:
+                  run_id: str | None = None, started: float | None = None, extra: dict | None = None) -> Path:
     """Write report.json, junit.xml and index.html to `<report_dir>/<run_id>/`, atomically; return the folder.
 
     `documents` maps a result's source to the body that was checked (for the
     timelines). `started` (epoch seconds) defaults to this process's start.
+    `extra` members are added to report.json (e.g. fidelity's score).
     """
     base = Path(report_dir)
     base.mkdir(parents=True, exist_ok=True)
@@ -263,7 +264,7 @@ def write_reports(results: list[Result], report_dir, *, command: str, documents:
     tmp = base / f"{TMP_PREFIX}{run_id}-{secrets.token_hex(4)}"
     tmp.mkdir()
     try:
-        _write_json(tmp / JSON_NAME, json_document(results, meta))
+        _write_json(tmp / JSON_NAME, {**json_document(results, meta), **(extra or {})})
         _write_junit(tmp / JUNIT_NAME, results, meta)
         _write_html(tmp / HTML_NAME, results, meta, documents)
         os.replace(tmp, final)
