@@ -301,3 +301,38 @@ def test_usage_errors_are_one_line(capsys, tmp_path):
     assert main(["live", "--profile", "no-such-profile"]) == 2
     err = capsys.readouterr().err
     assert "ProfileNotFound" in err and "Traceback" not in err
+
+
+class BrokenListServer(MockServer):
+    def __init__(self, *a, list_body=b"", **kw):
+        super().__init__(*a, **kw)
+        self.list_body = list_body
+
+    def _list(self, params):
+        return self.list_body
+
+
+@pytest.mark.parametrize("list_body,words", [
+    (b"", "ListModels: answered HTTP 200 with empty response body"),
+    (b'{"ModelSummaries": [', "ListModels: answered HTTP 200 with truncated"),
+    (b"[]", "ListModels: the answer has no ModelSummaries list"),
+])
+def test_a_broken_list_models_body_is_an_error_not_an_empty_account(folder, capsys, list_body, words):
+    with BrokenListServer(folder, list_body=list_body) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url)
+    assert code == 2
+    (result,) = doc["results"]
+    assert result["source"] == "us-east-1/ListModels" and words in result["error"]
+
+
+class BuggyServer(MockServer):
+    def _describe(self, name):
+        raise KeyError("a bug in the mock")
+
+
+def test_a_crash_inside_the_mock_is_a_500_not_a_hang(folder, capsys):
+    with BuggyServer(folder) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--model", "pump-0",
+                             "--max-attempts", "1")
+        assert server.requests[-1].status == 500
+    assert code == 2 and "server error (HTTP 500" in doc["results"][0]["error"]

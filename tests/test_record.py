@@ -204,3 +204,10 @@ def test_unreachable_endpoint_is_a_one_line_error(tmp_path, capsys):
     assert code == 2
     assert out.out.startswith("us-east-1/ListModels: error: ListModels: endpoint unreachable")
     assert "Traceback" not in out.out + out.err
+
+
+def test_default_out_is_contracts_recordings_here(folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with MockServer(folder) as server:
+        assert main(["record", "--endpoint-url", server.endpoint_url, "--model", "pump-0"]) == 0
+    assert (tmp_path / "contracts" / "recordings" / "us-east-1" / "pump-0.json").is_file()

@@ -104,9 +104,20 @@ def describe_failure(exc: BaseException, operation: str, conn, listed: bool = Fa
 
 
 def _wire_json(raw) -> object:
-    from l4e_contract.loader import parse_json
+    from l4e_contract.loader import MAX_BYTES, LoadError, parse_json
 
+    if len(raw.body) > MAX_BYTES:
+        raise LoadError(f"a {len(raw.body):,} byte body, over the {MAX_BYTES:,} byte limit")
     return parse_json(raw.body, "response body")
+
+
+def _is_client_side(exc) -> bool:
+    """botocore's own errors (HTTP errors, timeouts, credentials), as opposed to choking on a body."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from l4e_contract.aws import ReadOnlyViolation
+
+    return isinstance(exc, (ClientError, BotoCoreError, ReadOnlyViolation))
 
 
 def list_models(conn, **filters) -> Listing:
@@ -122,7 +133,10 @@ def list_models(conn, **filters) -> Listing:
         try:
             parsed, raw = conn.call("list_models", **params)
         except Exception as exc:
-            return Listing(names, summaries, describe_failure(exc, "ListModels", conn))
+            raw = conn.capture.last
+            if _is_client_side(exc) or raw is None or raw.status != 200:
+                return Listing(names, summaries, describe_failure(exc, "ListModels", conn))
+            parsed = None  # botocore choked on a 200 body: say what the body was
         try:
             wire = _wire_json(raw) if raw is not None else parsed
         except LoadError as exc:
@@ -205,7 +219,7 @@ def wire_timestamp_problems(wire) -> list[Violation]:
 def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
                 listed: bool = False) -> tuple[Result, object]:
     """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
-    from l4e_contract.loader import LoadError, parse_json
+    from l4e_contract.loader import LoadError
     from l4e_contract.validate import validate
 
     source = source_name(conn.region, name)
@@ -213,10 +227,8 @@ def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
         parsed, raw = conn.call("describe_model", ModelName=name)
         parse_error = None
     except Exception as exc:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         raw = conn.capture.last
-        if isinstance(exc, (ClientError, BotoCoreError)) or raw is None or raw.status != 200:
+        if _is_client_side(exc) or raw is None or raw.status != 200:
             return Result.failed(source, describe_failure(exc, "DescribeModel", conn, listed)), None
         # A 200 that botocore could not parse (AttributeError, UnicodeDecodeError,
         # RecursionError, ValueError...): the raw body says what was wrong.
@@ -224,7 +236,7 @@ def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
     if raw is None:
         return Result.failed(source, "DescribeModel: no response body was captured"), None
     try:
-        wire = parse_json(raw.body, "response body")
+        wire = _wire_json(raw)
     except LoadError as exc:
         return Result.failed(source, f"DescribeModel answered HTTP {raw.status} with {exc}"), None
     report = validate(wire, strict=strict)
@@ -293,7 +305,7 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
             i = futures[future]
             result, body = future.result()
             done[i] = result
-            if body is not None:
+            if isinstance(body, dict):  # the reports draw timelines from response objects only
                 run.documents[result.source] = body
             if on_result:
                 on_result(result)

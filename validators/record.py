@@ -39,22 +39,20 @@ class _Fetched:
 
 
 def _fetch(conn, name: str, listed: bool) -> _Fetched:
-    from l4e_contract.live import describe_failure
-    from l4e_contract.loader import LoadError, parse_json
+    from l4e_contract.live import _is_client_side, _wire_json, describe_failure
+    from l4e_contract.loader import LoadError
 
     try:
         _parsed, raw = conn.call("describe_model", ModelName=name)
     except Exception as exc:
         raw = conn.capture.last
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        if isinstance(exc, (ClientError, BotoCoreError)) or raw is None or raw.status != 200:
+        if _is_client_side(exc) or raw is None or raw.status != 200:
             return _Fetched(conn, name, error=describe_failure(exc, OPERATION, conn, listed))
         # botocore could not parse a 200 body; the recording keeps what was sent, if it is JSON
     if raw is None:
         return _Fetched(conn, name, error=f"{OPERATION}: no response body was captured")
     try:
-        body = parse_json(raw.body, "response body")
+        body = _wire_json(raw)
     except LoadError as exc:
         return _Fetched(conn, name, error=f"{OPERATION} answered HTTP {raw.status} with {exc}: nothing to record")
     ids = tuple(r.request_id for r in conn.capture.responses if r.request_id)

@@ -381,6 +381,10 @@ class MockServer:
         except ServiceError as exc:
             body = json.dumps({"__type": exc.code, "message": exc.message}).encode()
             return (exc.status, body, exc.code, operation, model)
+        except Exception as exc:  # a bug in the mock answers 500, as the service would, and is logged
+            body = json.dumps({"__type": "InternalServerException",
+                               "message": f"mock failure: {exc.__class__.__name__}: {exc}"[:500]}).encode()
+            return (500, body, "InternalServerException", operation, model)
 
     def _describe(self, name: str) -> bytes:
         slow = self.faults.slow.get(name)

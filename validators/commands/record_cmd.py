@@ -12,8 +12,8 @@ def add_arguments(p):
                    help="region to record; repeatable (default: the profile's region, else us-east-1)")
     p.add_argument("--endpoint-url", metavar="URL", help="a compatible endpoint instead of AWS")
     p.add_argument("--model", action="append", metavar="NAME", help="record only this model; repeatable (default: all)")
-    p.add_argument("--out", metavar="DIR", default=None,
-                   help="where to write <region>/<model>.json (default: contracts/recordings/)")
+    p.add_argument("--out", metavar="DIR", default="contracts/recordings",
+                   help="where to write <region>/<model>.json (default: contracts/recordings/ here)")
     p.add_argument("--no-redact", dest="redact", action="store_false",
                    help="keep account ids, KMS key ids, bucket names and request ids as sent")
     p.add_argument("--concurrency", type=int, default=4, metavar="N")
@@ -25,7 +25,6 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from l4e_contract import paths
     from l4e_contract.aws import ClientSettings, connect, session
     from l4e_contract.record import record
 
@@ -43,7 +42,7 @@ def run(args) -> int:
         print(f"l4e-contract record: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
         return 2
-    out = args.out or str(paths.recordings_dir())
+    out = args.out
 
     def report(outcome):
         if outcome.error:
