@@ -336,3 +336,29 @@ def test_a_crash_inside_the_mock_is_a_500_not_a_hang(folder, capsys):
                              "--max-attempts", "1")
         assert server.requests[-1].status == 500
     assert code == 2 and "server error (HTTP 500" in doc["results"][0]["error"]
+
+
+def test_a_real_ctrl_c_prints_a_whole_partial_report(folder):
+    """SIGINT to a running `l4e-contract live` process: exit 130, every model in the JSON document."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    with MockServer(folder, faults=Faults(latency_ms=150)) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "l4e_contract.cli", "live", "--format", "json", "--concurrency", "1",
+             "--endpoint-url", server.endpoint_url, "--max-attempts", "1"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+        deadline = time.monotonic() + 30
+        while len(server.requests) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    doc = json.loads(out)
+    assert len(doc["results"]) == 7
+    assert any(r["error"] == "not checked: interrupted" for r in doc["results"])
+    assert any(r["verdict"] == "valid" for r in doc["results"])
+    assert "partial" in err and "Traceback" not in err
