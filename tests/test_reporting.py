@@ -210,3 +210,55 @@ def test_reporting_never_imports_botocore_for_its_metadata(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "None"
+
+
+# --- the example nightly workflow ------------------------------------------------------------------
+
+
+def _workflow():
+    import yaml
+
+    from l4e_contract import paths
+
+    path = paths.contracts_dir().parent / ".github" / "workflows" / "nightly-live.yml"
+    doc = yaml.safe_load(path.read_text())
+    return doc, doc.get("on", doc.get(True))  # YAML 1.1 reads a bare `on` key as True
+
+
+def test_the_nightly_workflow_is_scheduled_assumes_a_role_and_keeps_reports_whatever_happens():
+    doc, on = _workflow()
+    assert on["schedule"][0]["cron"]
+    assert doc["permissions"]["id-token"] == "write"
+    (job,) = doc["jobs"].values()
+    steps = job["steps"]
+    creds = next(s for s in steps if str(s.get("uses", "")).startswith("aws-actions/configure-aws-credentials"))
+    assert "role-to-assume" in creds["with"] and "aws-access-key-id" not in creds["with"]
+    live = next(s for s in steps if s.get("id") == "live")
+    assert "l4e-contract live" in live["run"] and "--report-dir reports" in live["run"] and "--format json" in live["run"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact") and s["with"]["path"] == "reports/")
+    assert upload["if"] == "always()"
+    last = steps[-1]
+    assert "steps.live.outputs.exit" in last["run"] and "exit 1" in last["run"]
+
+
+def test_every_l4e_contract_command_in_the_workflow_parses():
+    """A flag renamed in the CLI must not silently break the nightly job."""
+    import shlex
+
+    from l4e_contract.cli import build_parser
+
+    doc, _ = _workflow()
+    (job,) = doc["jobs"].values()
+    commands = []
+    for step in job["steps"]:
+        for line in str(step.get("run", "")).splitlines():
+            text = line.strip()
+            if not text.startswith("l4e-contract "):
+                continue
+            for stop in (" > ", " || ", " | ", " && "):
+                text = text.split(stop, 1)[0]
+            commands.append(shlex.split(text)[1:])
+    assert {c[0] for c in commands} >= {"live", "record", "drift"}
+    for argv in commands:
+        args = build_parser(argv[0]).parse_args(argv)  # SystemExit (a failure) on an unknown flag
+        assert args.command == argv[0]
