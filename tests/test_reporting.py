@@ -119,6 +119,9 @@ def test_html_is_escaped_self_contained_and_counts_rules_and_models(written):
     row = re.search(r"<tr><td><code>time\.training-data-range</code></td>(.*?)</tr>", page).group(1)
     assert re.findall(r">(\d+)<", row) == ["1", "0", "1"]
     assert "centrifugal-pump-7" in page
+    # the sources with problems come first: error, then invalid, then valid
+    order = [page.index(f"{name} — ") for name in ("broken.json", "bad.json", "hostile.json", "good.json")]
+    assert order[0] < min(order[1:3]) and max(order[1:3]) < order[3]
     assert "broken.json" in page and "Unterminated string" in page
 
 
@@ -129,7 +132,7 @@ def test_every_timeline_is_well_formed_svg_and_the_violation_is_drawn_red(writte
     assert len(svgs) == 2  # good and bad have timestamps; hostile.json has none, broken.json no body
     trees = [ET.fromstring(s) for s in svgs]
     ns = "{http://www.w3.org/2000/svg}"
-    good, bad = trees
+    bad, good = trees  # sources with problems come first
     assert not [g for g in good.iter(f"{ns}g") if "error" in g.get("class", "")]
     red = [g for g in bad.iter(f"{ns}g") if g.get("class") == "mark error"]
     assert len(red) == 1
@@ -150,6 +153,21 @@ def test_timeline_draws_every_timestamp_the_contract_has():
     """A timestamp member left out of the lanes would silently vanish from the picture."""
     placed = {m for _, items in timeline._known_lanes() for i in items for m in i[:2] if m}
     assert placed == set(l4e_contract.contract.timestamp_members())
+
+
+def test_an_ordering_violation_marks_both_members_it_compares():
+    doc = valid_wire()
+    doc["ModelVersionActivatedAt"] = doc["CreatedAt"] - 86400
+    report = l4e_contract.validate(doc)
+    assert "time.created-before-activation" in report.rules
+    marked = timeline.findings_by_member(report.violations)
+    assert {"CreatedAt", "ModelVersionActivatedAt"} <= set(marked)
+    out = timeline.svg(doc, report.violations)
+    red = re.findall(r'<g class="mark error"><title>([^<]*)</title>', out)
+    assert any(t.startswith("CreatedAt ") for t in red) and any(t.startswith("ModelVersionActivatedAt ") for t in red)
+    # a rule that is not about ordering marks only the member its pointer names
+    other = [Violation("/CreatedAt", "schema.timestamp", "ModelVersionActivatedAt is mentioned here")]
+    assert set(timeline.findings_by_member(other)) == {"CreatedAt"}
 
 
 def test_timeline_warnings_are_amber_and_unreadable_timestamps_are_named():

@@ -177,6 +177,9 @@ def html_report(results: list[Result], meta: dict, documents: dict | None) -> st
 
     documents = documents or {}
     summary = summarize(results)
+    # problems first: what could not be checked, then violations, then warnings
+    rank = {ERROR: 0, INVALID: 1}
+    results = sorted(results, key=lambda r: (rank.get(r.verdict, 3 if not r.warnings else 2)))
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>l4e-contract {_e(meta['command'])} {_e(meta['run_id'])}</title>",
            f"<style>{_CSS}</style></head><body>",

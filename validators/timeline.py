@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import re
 from dataclasses import dataclass
 
 from l4e_contract import contract
@@ -91,12 +92,19 @@ def _member_of(pointer: str) -> str:
 
 
 def findings_by_member(findings: list[Violation]) -> dict[str, list[Violation]]:
-    """Findings whose pointer names a timestamp member, by member."""
-    members = set(contract.timestamp_members())
+    """Findings by the timestamp member they concern.
+
+    A finding concerns the member its pointer names. An ordering rule (time.*)
+    points at one member of the pair it compares and names the other in its
+    message; both ends are marked, since either may be the wrong one.
+    """
+    members = contract.timestamp_members()
     out: dict[str, list[Violation]] = {}
     for v in findings:
-        m = _member_of(v.pointer)
-        if m in members:
+        named = {_member_of(v.pointer)} & set(members)
+        if v.rule.startswith("time."):
+            named |= {m for m in members if re.search(rf"\b{m}\b", v.message)}
+        for m in named:
             out.setdefault(m, []).append(v)
     return out
 
@@ -191,7 +199,9 @@ def svg(body, findings: list[Violation] | None = None) -> str:
                 head = idv
             prev = xv
 
-    for m in marks:
+    # flagged marks are drawn last, on top of any mark at the same instant
+    order = {"ok": 0, "warning": 1, "error": 2}
+    for m in sorted(marks, key=lambda m: order[state(m.start_member, m.end_member)[0]]):
         y = TOP + lanes.index(m.lane) * LANE_H
         mid = y + LANE_H / 2
         kind, found = state(m.start_member, m.end_member)
