@@ -362,3 +362,30 @@ def test_a_real_ctrl_c_prints_a_whole_partial_report(folder):
     assert any(r["error"] == "not checked: interrupted" for r in doc["results"])
     assert any(r["verdict"] == "valid" for r in doc["results"])
     assert "partial" in err and "Traceback" not in err
+
+
+def test_an_endpoint_that_is_not_lookout_for_equipment_says_so(capsys):
+    """A plain web server answering 404 to everything."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class NotFound(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(404)
+            self.send_header("Content-Length", "9")
+            self.end_headers()
+            self.wfile.write(b"not found")
+
+        def log_message(self, *a):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), NotFound)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code = main(["live", "--endpoint-url", f"http://127.0.0.1:{httpd.server_address[1]}", "--max-attempts", "1"])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert code == 2
+    assert "HTTP 404 without an AWS error body" in capsys.readouterr().out
