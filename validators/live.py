@@ -79,9 +79,11 @@ def describe_failure(exc: BaseException, operation: str, conn, listed: bool = Fa
         message = str(err.get("Message", "")).strip()[:200]
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
-        if code == str(status) and not message:
+        if code == str(status):
             # botocore found no AWS error in the answer: a proxy, a web server, the wrong URL
-            return f"{operation}: HTTP {status} without an AWS error body (is this a Lookout for Equipment endpoint?)"
+            said = f": {message[:80]!r}" if message else ""
+            return (f"{operation}: HTTP {status} without an AWS error body{said} "
+                    "(is this a Lookout for Equipment endpoint?)")
         if code in ("ThrottlingException", "Throttling", "TooManyRequestsException"):
             return f"{operation}: throttled past retries ({retries + 1} attempts): {code}"
         if code == "AccessDeniedException":
