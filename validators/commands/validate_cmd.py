@@ -54,6 +54,10 @@ def run(args) -> int:
     if args.report_dir:
         from l4e_contract.reporting import write_reports
 
-        where = write_reports(results, args.report_dir, command="validate", documents=documents)
+        try:
+            where = write_reports(results, args.report_dir, command="validate", documents=documents)
+        except OSError as exc:
+            print(f"l4e-contract validate: {exc}", file=sys.stderr)
+            return 2
         print(f"reports written to {where}", file=sys.stderr)
     return exit_code(summary)
