@@ -199,8 +199,22 @@ def test_a_crash_while_writing_leaves_no_report_at_all(tmp_path, monkeypatch):
 def test_an_existing_run_folder_is_never_overwritten(tmp_path):
     results, _ = _results()
     (tmp_path / "r" / "same").mkdir(parents=True)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(reporting.ReportError, match="already exists"):
         reporting.write_reports(results, tmp_path / "r", command="validate", run_id="same")
+    assert list((tmp_path / "r" / "same").iterdir()) == []
+
+
+def test_a_report_dir_that_cannot_be_used_is_a_one_line_error(tmp_path, capsys):
+    results, _ = _results()
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(reporting.ReportError, match=f"cannot write reports to {blocker}"):
+        reporting.write_reports(results, blocker, command="validate")
+    doc = tmp_path / "a.json"
+    doc.write_text(json.dumps(valid_wire()))
+    code = main(["validate", str(doc), "--report-dir", str(blocker)])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot write reports to" in err and "Traceback" not in err
 
 
 def test_validate_report_dir_writes_the_reports(tmp_path, capsys):

@@ -35,6 +35,10 @@ MAX_SYSTEM_OUT = 64_000
 MAX_TIMELINES = 2000  # beyond this many sources, index.html lists the rest without pictures
 TMP_PREFIX = ".tmp-"
 
+class ReportError(OSError):
+    """The reports could not be written; str() is the one-line reason."""
+
+
 # XML 1.0 forbids these code points outright, escaped or not.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -258,19 +262,25 @@ def write_reports(results: list[Result], report_dir, *, command: str, documents:
     `extra` members are added to report.json (e.g. fidelity's score).
     """
     base = Path(report_dir)
-    base.mkdir(parents=True, exist_ok=True)
     run_id = run_id or new_run_id()
     final = base / run_id
-    if final.exists():
-        raise FileExistsError(f"report folder {final} already exists")
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            raise FileExistsError(f"{final} already exists")
+        tmp = base / f"{TMP_PREFIX}{run_id}-{secrets.token_hex(4)}"
+        tmp.mkdir()
+    except OSError as exc:
+        raise ReportError(f"cannot write reports to {base}: {exc.strerror or exc}") from None
     meta = run_metadata(command, run_id, started if started is not None else _process_start(), time.time())
-    tmp = base / f"{TMP_PREFIX}{run_id}-{secrets.token_hex(4)}"
-    tmp.mkdir()
     try:
         _write_json(tmp / JSON_NAME, {**json_document(results, meta), **(extra or {})})
         _write_junit(tmp / JUNIT_NAME, results, meta)
         _write_html(tmp / HTML_NAME, results, meta, documents)
         os.replace(tmp, final)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReportError(f"cannot write reports to {base}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -47,8 +47,12 @@ def run(args) -> int:
         from l4e_contract.reporting import write_reports
 
         results, documents = fidelity.as_results(result)
-        where = write_reports(results, args.report_dir, command="fidelity", documents=documents,
-                              extra={"fidelity": {k: v for k, v in result.to_dict().items() if k != "calls"}})
+        try:
+            where = write_reports(results, args.report_dir, command="fidelity", documents=documents,
+                                  extra={"fidelity": {k: v for k, v in result.to_dict().items() if k != "calls"}})
+        except OSError as exc:
+            print(f"l4e-contract fidelity: {exc}", file=sys.stderr)
+            return EXIT_ERROR
         print(f"reports written to {where}", file=sys.stderr)
     return EXIT_FAITHFUL if result.faithful else EXIT_UNFAITHFUL
 
