@@ -74,8 +74,8 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
         size = os.path.getsize(path)
         if size > max_bytes:
             raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        with open(path, "rb", buffering=0) as fh:
+            data = _read_at_most(fh, size, max_bytes + 1)
     except LoadError:
         raise
     except IsADirectoryError:
@@ -87,6 +87,21 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}") from None
     return parse_json(data, "file")
+
+
+def _read_at_most(fh, size: int, limit: int) -> bytes:
+    """Up to `limit` bytes, in reads sized to the file: read(limit) would allocate the whole limit
+    (64 MB) for every small file, which costs more than parsing it."""
+    chunks, total = [], 0
+    want = size + 1 if size else 1 << 16  # size 0: a pipe or /dev/stdin, whose size stat cannot tell
+    while total < limit:
+        chunk = fh.read(min(want, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = 1 << 20
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def unwrap_recording(doc):

@@ -55,12 +55,23 @@ class Result:
 
 
 def summarize(results: Iterable[Result]) -> dict:
-    summary = {"total": 0, VALID: 0, INVALID: 0, ERROR: 0, "warnings": 0}
+    tally = Tally()
     for r in results:
-        summary["total"] += 1
-        summary[r.verdict] += 1
-        summary["warnings"] += len(r.warnings)
-    return summary
+        tally.add(r)
+    return tally.summary
+
+
+class Tally:
+    """summarize(), one result at a time: a run over 100,000 files need not keep its results."""
+
+    def __init__(self):
+        self.summary = {"total": 0, VALID: 0, INVALID: 0, ERROR: 0, "warnings": 0}
+
+    def add(self, r: Result) -> None:
+        s = self.summary
+        s["total"] += 1
+        s[r.verdict] += 1
+        s["warnings"] += len(r.warnings)
 
 
 def exit_code(summary: dict) -> int:
@@ -120,5 +131,32 @@ class JsonReporter:
         self.out.write("\n")
 
 
-def reporter(fmt: str, out: IO[str] = sys.stdout, verbose: bool = False):
-    return JsonReporter(out) if fmt == "json" else TextReporter(out, verbose)
+class JsonStreamReporter:
+    """JsonReporter's document, byte for byte, written one result at a time as results arrive.
+
+    Memory stays flat however many files a run checks. `finish` ignores the list it is
+    given: every result must have gone through `result`.
+    """
+
+    def __init__(self, out: IO[str] = sys.stdout):
+        self.out = out
+        self.count = 0
+
+    def result(self, r: Result) -> None:
+        # json.dump(indent=2) puts each result two levels deep: four more spaces on every line
+        text = json.dumps(r.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        self.out.write(('{\n  "results": [\n    ' if self.count == 0 else ",\n    ") + text)
+        self.count += 1
+
+    def finish(self, results, summary: dict) -> None:
+        head = '{\n  "results": [],\n' if self.count == 0 else "\n  ],\n"
+        tail = json.dumps(summary, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        self.out.write(f'{head}  "summary": {tail}\n}}\n')
+
+
+def reporter(fmt: str, out: IO[str] = sys.stdout, verbose: bool = False, stream: bool = False):
+    """The reporter for a format. `stream`: the JSON document is written as results arrive
+    (each result must be passed to `result`), instead of all at once by `finish`."""
+    if fmt == "json":
+        return JsonStreamReporter(out) if stream else JsonReporter(out)
+    return TextReporter(out, verbose)

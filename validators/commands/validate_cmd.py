@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from l4e_contract.results import Result, exit_code, reporter, summarize
+from l4e_contract.results import Result, Tally, exit_code, reporter
 
 
 def add_arguments(p):
@@ -41,16 +41,20 @@ def check_file(path: str, strict: bool = False, keep: dict | None = None) -> Res
 def run(args) -> int:
     from l4e_contract.loader import iter_json_files
 
-    out = reporter(args.format, sys.stdout, args.verbose)
-    results = []
-    # bodies are held only when a report with timelines was asked for
+    # Results are printed as they come and counted, not kept: a run over 100,000 files holds one
+    # at a time. Results and bodies are kept only when --report-dir asks for reports of them.
+    out = reporter(args.format, sys.stdout, args.verbose, stream=True)
+    tally = Tally()
+    results = [] if args.report_dir else None
     documents = {} if args.report_dir else None
     for path, problem in iter_json_files(args.paths):
         result = Result.failed(path, problem) if problem else check_file(path, args.strict, documents)
         out.result(result)
-        results.append(result)
-    summary = summarize(results)
-    out.finish(results, summary)
+        tally.add(result)
+        if results is not None:
+            results.append(result)
+    summary = tally.summary
+    out.finish(results or [], summary)
     if args.report_dir:
         from l4e_contract.reporting import write_reports
 
