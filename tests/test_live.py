@@ -389,3 +389,13 @@ def test_an_endpoint_that_is_not_lookout_for_equipment_says_so(capsys):
         httpd.server_close()
     assert code == 2
     assert "HTTP 404 without an AWS error body" in capsys.readouterr().out
+
+
+def test_an_unwritable_report_dir_is_a_one_line_error(folder, tmp_path, capsys):
+    pytest.importorskip("l4e_contract.reporting")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with MockServer(folder) as server:
+        code = main(["live", "--endpoint-url", server.endpoint_url, *FAST, "--report-dir", str(blocker / "reports")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("l4e-contract live: ") and "Traceback" not in err

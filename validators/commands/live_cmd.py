@@ -96,7 +96,11 @@ def run(args) -> int:
         except ImportError:
             print("l4e-contract live: reports are not available in this build", file=sys.stderr)
         else:
-            where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
+            try:
+                where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
+            except OSError as exc:  # ReportError: a folder that cannot be written, said in one line
+                print(f"l4e-contract live: {exc}", file=sys.stderr)
+                return 130 if run_.interrupted else 2
             print(f"reports written to {where}", file=sys.stderr)
     if run_.interrupted:
         print("l4e-contract live: interrupted; the report above is partial", file=sys.stderr)
