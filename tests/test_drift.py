@@ -169,14 +169,14 @@ def test_bad_files_are_one_line_errors_and_the_rest_is_still_compared(tmp_path, 
 
 def test_deeply_nested_members_never_crash_the_run(tmp_path, capsys):
     deep_a, deep_b = 1, 2
-    for _ in range(900):
+    for _ in range(700):
         deep_a, deep_b = {"d": deep_a}, {"d": deep_b}
     old = {"m.json": {**_bodies()["02-trained-unlabeled.json"], "Deep": deep_a}}
     new = {"m.json": {**_bodies()["02-trained-unlabeled.json"], "Deep": deep_b}}
     code, out = _run(capsys, _write(tmp_path / "a", old), _write(tmp_path / "b", new))
-    # compared, or named in one line: never a traceback
-    assert code in (1, 2) and "Traceback" not in out.err
-    assert "/Deep" in out.out or "us-east-1/compressor-12: nests too deeply to compare" in out.out
+    assert code == 2 and "Traceback" not in out.err
+    assert "us-east-1/compressor-12: nests more than 64 levels deep, not compared" in out.out
+    assert drift.too_deep(deep_a) and not drift.too_deep(_bodies()["02-trained-unlabeled.json"])
 
 
 def test_usage_errors_exit_2(tmp_path, capsys):
@@ -225,3 +225,14 @@ def test_schema_drift_from_the_command_exits_1_and_names_each_change(monkeypatch
 def test_parsed_and_boto3_forms_normalise_to_the_same_body():
     body = _bodies()["07-retrained-by-scheduler-label-group.json"]
     assert drift.normalize(as_parsed(body)) == drift.normalize(body)
+
+
+def test_an_object_emptied_names_each_member_it_lost(tmp_path, capsys):
+    old = {"m.json": _bodies()["03-trained-labelled-s3-kms-off-condition-diagnostics.json"]}
+    new = copy.deepcopy(old)
+    new["m.json"]["ModelDiagnosticsOutputConfiguration"] = {}
+    code, doc = _json(capsys, _write(tmp_path / "a", old), _write(tmp_path / "b", new))
+    assert code == 1
+    removed = {c["pointer"] for c in doc["recordings"]["changes"] if c["kind"] == "member-removed"}
+    assert removed == {f"/ModelDiagnosticsOutputConfiguration/{k}"
+                       for k in old["m.json"]["ModelDiagnosticsOutputConfiguration"]}

@@ -236,3 +236,28 @@ def test_the_score_is_the_floor_of_the_share_of_checks_passed():
     only = fidelity.Fidelity("http://x", 1, calls=[unsupported])
     assert only.score == 0 and not only.supported
     assert "does not implement Lookout for Equipment: HTTP 404" in only.headline()
+
+
+def test_listing_is_followed_across_pages(tmp_path, capsys):
+    """More models than one ListModels page holds: NextToken is followed, every model found."""
+    template = (WIRE / "02-trained-unlabeled.json").read_text()
+    served = {f"m{i:03d}.json": json.loads(template.replace("compressor-12", f"compressor-{i:03d}")) for i in range(60)}
+    folder = _write(tmp_path / "many", served)
+    with MockServer(folder) as server:
+        code, doc, _ = _fid(capsys, server.endpoint_url, "--recordings", folder)
+        operations = server.operations
+    assert code == 0, doc["summary"]
+    assert doc["recorded_models"] == 60 and doc["score"] == 100
+    assert operations.count("ListModels") >= 2
+
+
+@pytest.mark.parametrize("kind", ["empty", "truncated", "not-json", "array", "not-utf8", "deep"])
+def test_a_malformed_200_body_is_a_finding_for_that_model_never_a_crash(kind, capsys):
+    with MockServer(VALID, faults=Faults(malformed={"boiler-feed-3": kind})) as server:
+        code, doc, err = _fid(capsys, server.endpoint_url)
+    assert code == 1 and "Traceback" not in err
+    (call,) = [c for c in doc["calls"] if c["model"] == "boiler-feed-3"]
+    assert call["checks"]["contract"] is False or call["checks"]["supported"] is False
+    assert call["findings"]
+    others = [c for c in doc["calls"] if c["operation"] == "DescribeModel" and c["model"] != "boiler-feed-3"]
+    assert len(others) == 10 and all(all(c["checks"].values()) for c in others)

@@ -228,11 +228,16 @@ def _structure(call: Call, recorded: dict, got: dict, where: str = "") -> None:
     """Missing members, extra members and type changes (deepdiff); values may differ."""
     from deepdiff import DeepDiff
 
+    from l4e_contract.drift import MAX_DEPTH, too_deep
+
     stamps = set(contract.timestamp_members())
+    if too_deep(got) or too_deep(recorded):
+        call.fail(STRUCTURE, f"{where or 'the answer'} nests more than {MAX_DEPTH} levels deep, not compared")
+        return
     try:
         tree = DeepDiff(recorded, got, view="tree")
     except RecursionError:
-        call.fail(STRUCTURE, f"{where}the answer nests too deeply to compare")
+        call.fail(STRUCTURE, f"{where or 'the answer'} nests too deeply to compare")
         return
     for kind, items in tree.items():
         for item in items:
