@@ -1,7 +1,6 @@
 """`l4e-contract fidelity`: real boto3 against a mock, every answer checked and scored."""
 from __future__ import annotations
 
-import copy
 import json
 import socket
 import threading

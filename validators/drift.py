@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from l4e_contract import arns, contract
 from l4e_contract.loader import LoadError, iter_json_files, load_file, unwrap_recording
-from l4e_contract.schema_check import short
+from l4e_contract.schema_check import json_type, short
 from l4e_contract.timestamps import to_epoch
 
 MEMBER_ADDED, MEMBER_REMOVED = "member-added", "member-removed"
@@ -95,8 +95,6 @@ def _shown(value):
 
 
 def _type(value) -> str:
-    from l4e_contract.schema_check import json_type
-
     return json_type(value)
 
 

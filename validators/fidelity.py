@@ -319,10 +319,11 @@ def describe_call(conn, name: str, recorded: dict) -> Call:
     if exc is not None:
         call.fail(PROTOCOL, f"boto3 raised {_exc_line(exc)}")
     if isinstance(call.body, dict) and call.status == 200:
-        for v in l4e_contract.validate(call.body).violations:
+        wire = l4e_contract.validate(call.body).violations
+        for v in wire:
             call.fail(CONTRACT, f"[{v.rule}] {v.message}", v.pointer)
         if parsed is not None:
-            wire_rules = {(v.pointer, v.rule) for v in l4e_contract.validate(call.body).violations}
+            wire_rules = {(v.pointer, v.rule) for v in wire}
             as_parsed = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
             for v in l4e_contract.validate(as_parsed).violations:
                 if (v.pointer, v.rule) not in wire_rules:

@@ -146,7 +146,7 @@ def _e(text, limit: int = MAX_TEXT) -> str:
     return html.escape(clean(text, limit), quote=True)
 
 
-def model_of(source: str, body) -> str:
+def model_of(body) -> str:
     name = body.get("ModelName") if isinstance(body, dict) else None
     return name if isinstance(name, str) and name else "—"
 
@@ -209,7 +209,7 @@ def html_report(results: list[Result], meta: dict, documents: dict | None) -> st
     out.append("<h2>Per model</h2><table><tr><th>source</th><th>model</th><th>verdict</th>"
                "<th>violations</th><th>warnings</th></tr>")
     for i, r in enumerate(results):
-        out.append(f'<tr><td><a href="#s{i}">{_e(r.source, 300)}</a></td><td class="model">{_e(model_of(r.source, documents.get(r.source)), 300)}</td>'
+        out.append(f'<tr><td><a href="#s{i}">{_e(r.source, 300)}</a></td><td class="model">{_e(model_of(documents.get(r.source)), 300)}</td>'
                    f'<td class="{r.verdict}">{_e(r.verdict)}</td><td class="n">{len(r.violations)}</td>'
                    f'<td class="n">{len(r.warnings)}</td></tr>')
     out.append("</table>")
