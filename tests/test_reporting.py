@@ -15,7 +15,7 @@ from l4e_contract.cli import main
 from l4e_contract.report import ERROR, WARNING, Violation
 from l4e_contract.results import Result, document
 
-from examples import as_parsed, valid_wire
+from examples import as_boto3, as_parsed, valid_wire
 
 HOSTILE = "ctl\x00\x01\x1b\x7f ]]> <script>alert(1)</script> & \"q\" \ud800 " + "x" * 50_000
 
@@ -143,7 +143,7 @@ def test_every_timeline_is_well_formed_svg_and_the_violation_is_drawn_red(writte
 
 def test_timelines_are_the_same_picture_in_wire_and_parsed_form():
     wire = valid_wire()
-    assert timeline.svg(wire) == timeline.svg(as_parsed(wire))
+    assert timeline.svg(wire) == timeline.svg(as_parsed(wire)) == timeline.svg(as_boto3(wire))
     labels = " ".join(re.findall(r">([^<>]+)</text>", timeline.svg(wire)))
     for lane in ("Training data", "Evaluation data", "Training run", "Model", "Activations"):
         assert lane in labels
