@@ -9,7 +9,7 @@ ARNs), so the answers are worked out once per response and kept on the context.
 from __future__ import annotations
 
 from l4e_contract import arns, contract
-from l4e_contract.timestamps import form_of, to_epoch
+from l4e_contract.timestamps import WIRE, form_of, to_epoch
 
 
 class Context:
@@ -61,9 +61,11 @@ class Context:
             found = []
             for m in contract.timestamp_members():
                 if m in doc:
-                    f = form_of(doc[m])
+                    v = doc[m]
+                    # form_of(v), without a call for the common case: a float is the wire form
+                    f = WIRE if v.__class__ is float else form_of(v)
                     if f is not None:
-                        found.append((m, doc[m], f))
+                        found.append((m, v, f))
             self._stamps = tuple(found)
         return self._stamps
 

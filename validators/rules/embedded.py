@@ -127,11 +127,21 @@ def _range_problems(items, where, with_diagnostics):
         if not isinstance(r, dict) or not isinstance(r.get("start"), str) or not isinstance(r.get("end"), str):
             yield f"{at} is not {{start, end}} with text values"
             continue
-        if with_diagnostics and "diagnostics" in r:
-            diags = r["diagnostics"]
-            if not isinstance(diags, list) or not all(
-                    isinstance(d, dict) and isinstance(d.get("name"), str) and _is_num(d.get("value")) for d in diags):
-                yield f"{at}.diagnostics is not a list of {{name, value}}"
+        if with_diagnostics and "diagnostics" in r and not _diagnostics_ok(r["diagnostics"]):
+            yield f"{at}.diagnostics is not a list of {{name, value}}"
+
+
+def _diagnostics_ok(diags) -> bool:
+    """A list of {name: text, value: number}; a loop, not all(...): metrics hold hundreds of them."""
+    if not isinstance(diags, list):
+        return False
+    for d in diags:
+        if not isinstance(d, dict) or not isinstance(d.get("name"), str):
+            return False
+        v = d.get("value")
+        if v.__class__ is not float and not _is_num(v):
+            return False
+    return True
 
 
 def _counts_problems(obj, where, ints, nums):
