@@ -1,0 +1,429 @@
+"""The l4e-contract benchmark: each figure side by side with the tool a user would pick instead.
+
+    python benchmarks/run.py                 # everything (a few minutes on 2 cores)
+    python benchmarks/run.py --quick         # fewer files and repetitions, for a smoke run
+    python benchmarks/run.py --only in-process,command
+
+Machines are shared and noisy, so every figure is a ratio to an anchor measured
+in the same run, interleaved with it (anchor, subject, anchor, subject, ...; the
+order alternates), and the median of several repetitions is reported. Inputs are
+generated into a temporary folder. The table is printed, and the whole result is
+written as JSON to reports/benchmarks/.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import tree_size, valid_wire_texts, write_corpus  # noqa: E402
+
+SCHEMA = ROOT / "schemas" / "describe_model.response.schema.json"
+SECTIONS = ("in-process", "command", "startup", "memory", "generation", "live")
+
+# no AWS account exists: botocore must never look for credentials on the network
+DUMMY_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+             "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def command(name: str, module: str) -> list[str]:
+    """The installed console script, as a user runs it; else the module under this interpreter."""
+    found = shutil.which(name)
+    return [found] if found else [sys.executable, "-m", module]
+
+
+L4E = command("l4e-contract", "l4e_contract.cli")
+
+
+# --- timing helpers ----------------------------------------------------------
+
+def rate(fn, items, seconds: float) -> float:
+    """Items per second of fn over items, looping for about `seconds`."""
+    loops, elapsed = 1, 0.0
+    while True:
+        start = time.perf_counter()
+        for _ in range(loops):
+            for item in items:
+                fn(item)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds or loops >= 1 << 20:
+            return loops * len(items) / elapsed
+        loops = max(loops * 2, int(loops * seconds / max(elapsed, 1e-6)))
+
+
+def wall(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+    return time.perf_counter() - start, proc
+
+
+def interleaved(pairs: dict, reps: int) -> dict[str, list[float]]:
+    """Run each measurement once per repetition, alternating the order; {name: [values]}."""
+    names = list(pairs)
+    out = {n: [] for n in names}
+    for rep in range(reps):
+        for n in (names if rep % 2 == 0 else names[::-1]):
+            out[n].append(pairs[n]())
+    return out
+
+
+def med(values):
+    return statistics.median(values) if values else None
+
+
+def row(measure, subject, subject_value, unit, anchor, anchor_value, ratio, target, met, **extra):
+    return {"measure": measure, "subject": subject, "value": subject_value, "unit": unit,
+            "anchor": anchor, "anchor_value": anchor_value, "ratio": ratio, "target": target, "met": met, **extra}
+
+
+# --- in-process throughput ---------------------------------------------------
+
+def bench_in_process(args, texts):
+    import json as _json
+
+    import l4e_contract
+
+    docs = [_json.loads(t) for t in texts]
+    bad = [i for i, d in enumerate(docs) if not l4e_contract.validate(d).valid]
+    if bad:
+        raise SystemExit(f"benchmark documents are not valid: {bad}")
+    subjects = {"json.loads": (lambda t: _json.loads(t), texts),
+                "l4e_contract.validate": (l4e_contract.validate, docs)}
+    notes = {}
+
+    # what Stubber.add_response runs: botocore's ParamValidator on the output shape, on boto3's dict
+    try:
+        import botocore.session
+        from botocore.parsers import create_parser
+        from botocore.validate import ParamValidator
+
+        model = botocore.session.get_session().get_service_model("lookoutequipment")
+        shape = model.operation_model("DescribeModel").output_shape
+        parser = create_parser(model.metadata["protocol"])
+        parsed = []
+        for t in texts:
+            d = parser.parse({"body": t.encode(), "headers": {}, "status_code": 200}, shape)
+            d.pop("ResponseMetadata", None)
+            parsed.append(d)
+        validator = ParamValidator()
+        if any(validator.validate(d, shape).has_errors() for d in parsed):
+            notes["ParamValidator"] = "reports errors on valid documents"
+        subjects["botocore ParamValidator"] = (lambda d: validator.validate(d, shape), parsed)
+    except Exception as exc:  # report what could not run, measure the rest
+        notes["ParamValidator"] = f"not measured: {exc.__class__.__name__}: {exc}"
+
+    schema = json.loads(SCHEMA.read_text())
+    try:
+        import jsonschema
+
+        plain = jsonschema.Draft202012Validator(schema)
+        failures = []
+
+        def plain_check(d):
+            try:
+                return plain.is_valid(d)
+            except re.error as exc:  # Python's re has no \p{M}
+                failures.append(str(exc))
+                return None
+
+        verdicts = [plain_check(d) for d in docs]
+        crashed = sum(v is None for v in verdicts)
+        notes["jsonschema"] = (f"plain Draft202012Validator (Python re for patterns, schema only): "
+                               f"{crashed} of {len(docs)} documents raise re.error "
+                               f"({failures[0] if failures else ''}); timed as they are")
+        subjects["jsonschema (schema only)"] = (plain_check, docs)
+    except ImportError:
+        notes["jsonschema"] = "not installed"
+    try:
+        import jsonschema_rs
+
+        rs = jsonschema_rs.validator_for(schema)
+        notes["jsonschema-rs"] = f"schema only, Rust regex; valid on all: {all(rs.is_valid(d) for d in docs)}"
+        subjects["jsonschema-rs (schema only)"] = (rs.is_valid, docs)
+    except ImportError:
+        notes["jsonschema-rs"] = "not installed (pip install jsonschema-rs)"
+
+    seconds = 0.1 if args.quick else 0.3
+    runs = interleaved({n: (lambda fn=fn, items=items: rate(fn, items, seconds)) for n, (fn, items) in subjects.items()},
+                       args.reps)
+    anchor = runs["json.loads"]
+    rows = []
+    for name, values in runs.items():
+        if name == "json.loads":
+            continue
+        ratios = [v / a for v, a in zip(values, anchor)]
+        target = 1 / 3 if name == "l4e_contract.validate" else None
+        rows.append(row("in-process throughput", name, round(med(values)), "docs/s", "json.loads", round(med(anchor)),
+                        round(med(ratios), 3), ">= 0.333 x json.loads" if target else None,
+                        (med(ratios) >= target) if target else None, samples=[round(v) for v in values],
+                        note=notes.get(name.split(" ")[0].replace("botocore", "ParamValidator"))))
+    for r in rows:
+        if r["subject"] == "botocore ParamValidator":
+            r["note"] = notes.get("ParamValidator")
+    return rows, {"documents": len(docs), "mean_bytes": round(sum(map(len, texts)) / len(texts))}
+
+
+# --- whole command ------------------------------------------------------------
+
+def check_jsonschema_cmd() -> list[str] | None:
+    found = shutil.which("check-jsonschema")
+    return [found, "--schemafile", str(SCHEMA)] if found else None
+
+
+def bench_command(args, texts, tmp: Path):
+    n = 1000 if args.quick else args.files
+    folder = tmp / f"files-{n}"
+    paths = write_corpus(folder, n, texts)
+    cj = check_jsonschema_cmd()
+    pairs = {"l4e-contract validate": lambda: wall([*L4E, "validate", str(folder)])}
+    if cj:
+        pairs["check-jsonschema"] = lambda: wall([*cj, *map(str, paths)])
+    runs = interleaved(pairs, max(1, args.reps // 2) if not args.quick else 1)
+    ours = [t for t, _ in runs["l4e-contract validate"]]
+    last = runs["l4e-contract validate"][-1][1]
+    info = {"files": n, "bytes": tree_size(folder), "l4e_exit": last.returncode,
+            "l4e_summary": last.stdout.decode(errors="replace").strip().splitlines()[-1:]}
+    if not cj:
+        return [row("whole command", f"l4e-contract validate ({n:,} files)", round(med(ours), 3), "s",
+                    "check-jsonschema", None, None, "<= 0.25 x check-jsonschema", None,
+                    note="check-jsonschema is not installed (pip install check-jsonschema)")], info
+    theirs = [t for t, _ in runs["check-jsonschema"]]
+    cj_last = runs["check-jsonschema"][-1][1]
+    info["check_jsonschema_exit"] = cj_last.returncode
+    info["check_jsonschema_said"] = (cj_last.stdout + cj_last.stderr).decode(errors="replace").strip()[-300:]
+    ratios = [a / b for a, b in zip(ours, theirs)]
+    return [row("whole command", f"l4e-contract validate ({n:,} files)", round(med(ours), 3), "s",
+                "check-jsonschema", round(med(theirs), 3), round(med(ratios), 3), "<= 0.25 x check-jsonschema",
+                med(ratios) <= 0.25, samples=[round(t, 3) for t in ours],
+                anchor_samples=[round(t, 3) for t in theirs])], info
+
+
+def bench_startup(args, texts, tmp: Path):
+    [path] = write_corpus(tmp / "one", 1, texts[2:3] or texts)
+    cj = check_jsonschema_cmd()
+    pairs = {"l4e-contract validate": lambda: wall([*L4E, "validate", str(path)])[0]}
+    if cj:
+        pairs["check-jsonschema"] = lambda: wall([*cj, str(path)])[0]
+    runs = interleaved(pairs, 3 if args.quick else max(5, args.reps))
+    # what `validate` imports: it must not pay for boto3, botocore or Hypothesis
+    probe = subprocess.run([sys.executable, "-c",
+                            "import sys; from l4e_contract.cli import main; main(['validate', sys.argv[1]]); "
+                            "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & "
+                            "{'boto3', 'botocore', 'hypothesis', 'jsonschema'})))", str(path)],
+                           stdout=subprocess.PIPE, text=True)
+    heavy = probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else ""
+    ours = runs["l4e-contract validate"]
+    if not cj:
+        return [row("start-up (1 file)", "l4e-contract validate", round(med(ours), 3), "s", "check-jsonschema",
+                    None, None, "<= 1.0 x check-jsonschema", None, imports=heavy)], {}
+    theirs = runs["check-jsonschema"]
+    ratios = [a / b for a, b in zip(ours, theirs)]
+    return [row("start-up (1 file)", "l4e-contract validate", round(med(ours), 3), "s", "check-jsonschema",
+                round(med(theirs), 3), round(med(ratios), 3), "<= 1.0 x check-jsonschema", med(ratios) <= 1.0,
+                samples=[round(t, 3) for t in ours], anchor_samples=[round(t, 3) for t in theirs],
+                heavy_imports=heavy or "none of boto3, botocore, hypothesis, jsonschema")], {}
+
+
+# --- memory -------------------------------------------------------------------
+
+_PEAK = ("import resource, subprocess, sys; "
+         "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+         "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def peak_rss_mb(cmd: list[str]) -> tuple[float, int]:
+    """Peak RSS of one command, measured from a fresh parent so no earlier child counts."""
+    out = subprocess.run([sys.executable, "-c", _PEAK, *cmd], stdout=subprocess.PIPE, text=True, check=True)
+    code, kib = out.stdout.split()
+    return int(kib) / 1024, int(code)
+
+
+def bench_memory(args, texts, tmp: Path):
+    n = 10_000 if args.quick else args.memory_files
+    folder = tmp / f"memory-{n}"
+    write_corpus(folder, n, texts)
+    rows = []
+    small = tmp / "memory-small"
+    write_corpus(small, 10, texts)
+    for fmt in ("text", "json"):
+        start = time.perf_counter()
+        mb, code = peak_rss_mb([*L4E, "validate", "--format", fmt, str(folder)])
+        elapsed = time.perf_counter() - start
+        base, _ = peak_rss_mb([*L4E, "validate", "--format", fmt, str(small)])
+        rows.append(row("peak RSS", f"l4e-contract validate --format {fmt} ({n:,} files)", round(mb, 1), "MB",
+                        "the same on 10 files", round(base, 1), round(mb / base, 2), "< 100 MB", mb < 100,
+                        exit=code, seconds=round(elapsed, 2)))
+    return rows, {"files": n, "bytes": tree_size(folder)}
+
+
+# --- generation ---------------------------------------------------------------
+
+def bench_generation(args):
+    try:
+        from l4e_contract.strategies import describe_model_responses
+    except ImportError as exc:
+        return [row("generation", "describe_model_responses()", None, "examples/s", None, None, None,
+                    ">= 500 examples/s", None, note=f"not available: {exc}")], {}
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    import l4e_contract
+
+    n = 200 if args.quick else 1000
+    rates, valid_share = [], []
+    for _ in range(3 if args.quick else args.reps):
+        seen = []
+
+        @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck))
+        @given(describe_model_responses())
+        def collect(response):
+            seen.append(response)
+
+        start = time.perf_counter()
+        collect()
+        elapsed = time.perf_counter() - start
+        reports = [l4e_contract.validate(r) for r in seen]
+        valid = sum(r.valid and not r.warnings for r in reports)
+        rates.append(valid / elapsed)
+        valid_share.append(valid / max(1, len(seen)))
+    return [row("generation", "describe_model_responses()", round(med(rates)), "valid examples/s", None, None,
+                round(med(rates) / 500, 2), ">= 500 examples/s", med(rates) >= 500,
+                samples=[round(r) for r in rates], valid_share=min(valid_share))], {"examples_per_run": n}
+
+
+# --- live ---------------------------------------------------------------------
+
+def bench_live(args, texts, tmp: Path):
+    models, latency_ms, concurrency = 200, 50, 8
+    ideal = models * latency_ms / 1000 / concurrency
+    folder = tmp / "live"
+    write_corpus(folder, models, texts)
+    env = {**os.environ, **DUMMY_AWS}
+    help_text = subprocess.run([*L4E, "live", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, env=env).stdout
+    if "--endpoint-url" not in help_text:
+        return [row("live", "l4e-contract live", None, "s", "ideal", round(ideal, 3), None, "<= 1.3 x ideal", None,
+                    note="the live command is not available in this build")], {}
+    times, accounted = [], []
+    for _ in range(1 if args.quick else 3):
+        server = subprocess.Popen([*L4E, "serve", str(folder), "--latency-ms", str(latency_ms), "--exit-after", "300"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            line = server.stdout.readline()
+            match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+            if not match:
+                raise RuntimeError(f"serve did not start: {line!r} {server.stderr.read()[-300:]!r}")
+            seconds, proc = wall([*L4E, "live", "--endpoint-url", match.group(1), "--concurrency", str(concurrency),
+                                  "--unsigned", "--format", "json"], env=env)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        try:
+            doc = json.loads(proc.stdout)
+            accounted.append(sum(1 for r in doc["results"] if r["verdict"] == "valid"))
+        except ValueError:
+            accounted.append(0)
+        times.append(seconds)
+    return [row("live", f"l4e-contract live ({models} models, {latency_ms} ms, concurrency {concurrency})",
+                round(med(times), 3), "s", "ideal 200 x 50 ms / 8", round(ideal, 3), round(med(times) / ideal, 2),
+                "<= 1.3 x ideal, every model valid", med(times) / ideal <= 1.3 and min(accounted) == models,
+                samples=[round(t, 3) for t in times], models_valid=accounted)], {}
+
+
+# --- report -------------------------------------------------------------------
+
+def fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.3f}" if v < 10 else f"{v:,.1f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def table(rows) -> str:
+    head = ["measure", "subject", "value", "unit", "anchor", "anchor value", "ratio", "target", "met"]
+    lines = [[r["measure"], r["subject"], fmt(r["value"]), r["unit"], r["anchor"] or "-", fmt(r["anchor_value"]),
+              fmt(r["ratio"]), r["target"] or "-", {True: "yes", False: "NO", None: "-"}[r["met"]]] for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+    out += ["  ".join(str(x).ljust(w) for x, w in zip(line, widths)) for line in lines]
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--only", help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    p.add_argument("--quick", action="store_true", help="small inputs, few repetitions: a smoke run")
+    p.add_argument("--reps", type=int, default=5, help="repetitions of each interleaved pair (default 5)")
+    p.add_argument("--files", type=int, default=10_000, help="files for the whole-command figure")
+    p.add_argument("--memory-files", type=int, default=100_000, help="files for the peak-RSS figure")
+    p.add_argument("--out", default=str(ROOT / "reports" / "benchmarks"), help="folder for the JSON result")
+    args = p.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    unknown = only - set(SECTIONS)
+    if unknown:
+        p.error(f"unknown sections: {', '.join(sorted(unknown))}")
+
+    texts = valid_wire_texts(ROOT)
+    rows, details = [], {}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="l4e-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        for section, run in (("in-process", lambda: bench_in_process(args, texts)),
+                             ("command", lambda: bench_command(args, texts, tmp)),
+                             ("startup", lambda: bench_startup(args, texts, tmp)),
+                             ("memory", lambda: bench_memory(args, texts, tmp)),
+                             ("generation", lambda: bench_generation(args)),
+                             ("live", lambda: bench_live(args, texts, tmp))):
+            if section not in only:
+                continue
+            print(f"[{section}] ...", file=sys.stderr, flush=True)
+            t0 = time.perf_counter()
+            try:
+                new_rows, info = run()
+            except Exception as exc:  # one section failing does not lose the others
+                new_rows, info = [], {"error": f"{exc.__class__.__name__}: {exc}"}
+                print(f"[{section}] failed: {info['error']}", file=sys.stderr)
+            rows += new_rows
+            details[section] = {**info, "seconds": round(time.perf_counter() - t0, 1)}
+
+    result = {
+        "when": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+                    "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None},
+        "options": {"quick": args.quick, "reps": args.reps, "files": args.files, "memory_files": args.memory_files},
+        "rows": rows, "details": details, "seconds": round(time.perf_counter() - started, 1),
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (out / name).write_text(json.dumps(result, indent=2) + "\n")
+    print(table(rows))
+    for r in rows:
+        if r.get("note"):
+            print(f"note: {r['subject']}: {r['note']}")
+    for section, info in details.items():
+        if "error" in info:
+            print(f"error: {section}: {info['error']}")
+    print(f"written to {out / ('bench-' + stamp + '.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
