@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -215,7 +216,9 @@ def test_report_dir_gets_one_result_per_call_and_the_score(tmp_path, capsys):
     (bad,) = [r for r in report["results"] if r["verdict"] == "invalid"]
     assert bad["source"].endswith("DescribeModel chiller-5")
     assert {v["rule"] for v in bad["violations"]} == {"fidelity.contract", "fidelity.structure"}
-    assert "<svg" in (run / "index.html").read_text()
+    page = (run / "index.html").read_text()
+    assert "<svg" in page
+    assert re.search(r"<b>fidelity:</b> fidelity of http://127\.0\.0\.1:\d+ against 11 recorded model\(s\): score \d+/100", page)
     assert "reports written to" in capsys.readouterr().err
 
 

@@ -176,7 +176,7 @@ ul.findings{margin:.3em 0;padding-left:1.2em}ul.findings li{margin:.15em 0;word-
 """.strip()
 
 
-def html_report(results: list[Result], meta: dict, documents: dict | None) -> str:
+def html_report(results: list[Result], meta: dict, documents: dict | None, extra: dict | None = None) -> str:
     from l4e_contract import timeline
 
     documents = documents or {}
@@ -194,6 +194,10 @@ def html_report(results: list[Result], meta: dict, documents: dict | None) -> st
            f"<span class=\"warning\">{summary['warnings']} warning(s)</span></h1>",
            "<p>" + " · ".join(f"{_e(k.replace('_', ' '))}: <code>{_e(v)}</code>"
                               for k, v in meta.items() if v is not None and k != "command") + "</p>"]
+    for key, part in (extra or {}).items():
+        # a command's own verdict (fidelity's score) heads the page in its words
+        if isinstance(part, dict) and isinstance(part.get("summary"), str):
+            out.append(f'<p class="headline"><b>{_e(key)}:</b> {_e(part["summary"])}</p>')
 
     out.append("<h2>Findings per rule</h2>")
     counts = rule_counts(results)
@@ -245,9 +249,9 @@ def html_report(results: list[Result], meta: dict, documents: dict | None) -> st
     return "\n".join(out)
 
 
-def _write_html(path: Path, results: list[Result], meta: dict, documents: dict | None) -> None:
+def _write_html(path: Path, results: list[Result], meta: dict, documents: dict | None, extra: dict | None) -> None:
     with open(path, "w", encoding="utf-8", errors="replace") as fh:
-        fh.write(html_report(results, meta, documents))
+        fh.write(html_report(results, meta, documents, extra))
 
 
 # --- the run folder ------------------------------------------------------------------------------------
@@ -276,7 +280,7 @@ def write_reports(results: list[Result], report_dir, *, command: str, documents:
     try:
         _write_json(tmp / JSON_NAME, {**json_document(results, meta), **(extra or {})})
         _write_junit(tmp / JUNIT_NAME, results, meta)
-        _write_html(tmp / HTML_NAME, results, meta, documents)
+        _write_html(tmp / HTML_NAME, results, meta, documents, extra)
         os.replace(tmp, final)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
