@@ -1,0 +1,308 @@
+"""The parts a DescribeModel response is built from: names, ARNs, times, texts, embedded documents.
+
+Bounds, alphabets and enum values are read from the committed schema (`l4e_contract.contract`),
+regions and partitions from botocore's endpoint data: nothing here restates the contract.
+Every function takes the response's seeded `random.Random`: Hypothesis draws the shape of a
+response (its stage, features, boundary case) and a seed, and the values follow from those
+(see `lifecycle`), because each Hypothesis draw costs far more than building a value here.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import random
+import re
+import string
+from functools import lru_cache
+
+from l4e_contract import contract, patterns
+
+UTC = _dt.timezone.utc
+EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
+DAY_MS = 86_400_000
+
+# Model events fall between the service's launch year and its end of support (2026-10-07);
+# dataset time references may lie years before a model is created.
+FIRST_EVENT_MS = int(_dt.datetime(2020, 12, 15, tzinfo=UTC).timestamp()) * 1000
+LAST_EVENT_MS = int(_dt.datetime(2026, 10, 7, tzinfo=UTC).timestamp()) * 1000
+DATA_SPAN_MS = 8 * 365 * DAY_MS
+
+
+# --- facts read from the schema ------------------------------------------------
+
+_CLASS_PATTERN = re.compile(r"\^?(\[[^\]]+\])\{(\d+),(\d+)\}\$?")
+
+
+@lru_cache(maxsize=None)
+def name_alphabet(definition: str) -> tuple[str, int, int]:
+    """(alphabet, min, max) of a name whose pattern is one character class repeated, e.g. ModelName.
+
+    The alphabet is every printable ASCII character the class admits under ECMA-262;
+    a schema whose name pattern takes another shape stops generation rather than guess.
+    """
+    node = contract.definition(definition)
+    m = _CLASS_PATTERN.fullmatch(node["pattern"])
+    if m is None:
+        raise ValueError(f"{definition}: pattern {node['pattern']!r} is not one repeated character class")
+    alphabet = "".join(c for c in map(chr, range(0x20, 0x7F)) if patterns.search(f"^{m.group(1)}$", c))
+    lo = max(node.get("minLength", 0), int(m.group(2)))
+    hi = min(node.get("maxLength", 10**9), int(m.group(3)))
+    return alphabet, lo, hi
+
+
+def bounds(definition: str) -> tuple[int, int]:
+    node = contract.definition(definition)
+    return node.get("minLength", 0), node["maxLength"]
+
+
+def member_bounds(member: str) -> tuple[int, int]:
+    node = contract.member(member)
+    return node.get("minLength", 0), node["maxLength"]
+
+
+@lru_cache(maxsize=1)
+def homes() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(partition, regions) from botocore's endpoint data: Lookout for Equipment's own regions
+    in the aws partition, first, then other partitions' regions (their ARNs only need a region)."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    out = []
+    for partition in session.get_available_partitions():
+        regions = session.get_available_regions("lookoutequipment", partition) or \
+            session.get_available_regions("ec2", partition)
+        if regions:
+            out.append((partition, tuple(regions)))
+    return tuple(out)
+
+
+# --- names -----------------------------------------------------------------------
+
+def name(rnd: random.Random, definition: str = "ModelName", edge: bool = False) -> str:
+    """A name of the definition's alphabet: usually short; with edge, exactly its min or max length."""
+    alphabet, lo, hi = name_alphabet(definition)
+    size = rnd.choice((lo, hi)) if edge else rnd.randint(lo, min(hi, 24))
+    return "".join(rnd.choices(alphabet, k=size))
+
+
+def other_name(name: str, definition: str = "ModelName") -> str:
+    """A different valid name, by construction (no filtering)."""
+    alphabet, lo, hi = name_alphabet(definition)
+    if len(name) < hi:
+        return name + alphabet[0]
+    last = alphabet[(alphabet.index(name[-1]) + 1) % len(alphabet)]
+    return name[:-1] + last
+
+
+def account(rnd: random.Random) -> str:
+    return f"{rnd.randrange(10**12):012d}"
+
+
+def other_account(account: str) -> str:
+    return f"{(int(account) + 1) % 10**12:012d}"
+
+
+def uuid_text(rnd: random.Random) -> str:
+    return str(_uuid_from(rnd.getrandbits(128)))
+
+
+def _uuid_from(bits: int):
+    import uuid
+
+    return uuid.UUID(int=bits, version=4)
+
+
+# --- ARNs ------------------------------------------------------------------------
+
+def model_arn(home, name, rid):
+    partition, region, account = home
+    return f"arn:{partition}:lookoutequipment:{region}:{account}:model/{name}/{rid}"
+
+
+def dataset_arn(home, name, rid):
+    partition, region, account = home
+    return f"arn:{partition}:lookoutequipment:{region}:{account}:dataset/{name}/{rid}"
+
+
+def version_arn(model: str, n: int) -> str:
+    return f"{model}/model-version/{n}"
+
+
+def role_arn(home, role_name):
+    partition, _, account = home
+    return f"arn:{partition}:iam::{account}:role/service-role/{role_name}"
+
+
+def kms_arn(home, key_id):
+    partition, region, account = home
+    return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
+
+
+def other_region(home) -> str:
+    partition, region, _ = home
+    regions = dict(homes())[partition]
+    if len(regions) > 1:
+        return regions[(regions.index(region) + 1) % len(regions)] if region in regions else regions[0]
+    return region + "x"  # a partition with one region: any other region text is still a region of the ARN
+
+
+def other_partition(partition: str) -> str:
+    parts = [p for p, _ in homes()]
+    return parts[(parts.index(partition) + 1) % len(parts)] if partition in parts else parts[0]
+
+
+# --- buckets and prefixes ----------------------------------------------------------
+
+def bucket(rnd: random.Random, edge: int) -> str:
+    """An S3 bucket name; edge 1 and 2 give the schema's min and max lengths."""
+    lo, hi = bounds("S3Bucket")
+    size = lo if edge == 1 else hi if edge == 2 else rnd.randint(lo, min(hi, 40))
+    inner = string.ascii_lowercase + string.digits
+    middle = "".join(rnd.choices(inner * 4 + "-", k=size - 2))
+    return rnd.choice(inner) + middle + rnd.choice(inner)
+
+
+def path_segment(rnd: random.Random) -> str:
+    return "".join(rnd.choices(_SEGMENT, k=rnd.randint(1, 12)))
+
+
+_SEGMENT = string.ascii_lowercase + string.digits + "-_"
+
+
+# --- times -----------------------------------------------------------------------
+
+_SCALES_MS = (1_000, 60_000, 3_600_000, DAY_MS, 30 * DAY_MS)
+
+
+def gap(rnd: random.Random, whole: bool = False) -> int:
+    """A non-negative step between two events in ms: 0 (equal timestamps) on purpose, else any scale."""
+    if rnd.random() < 0.15:
+        return 0
+    g = rnd.randint(1, rnd.choice(_SCALES_MS))
+    return max(g - g % 1000, 1000) if whole else g
+
+
+def wire_time(ms: int, whole_as_float: bool):
+    """Epoch seconds as the JSON 1.0 protocol sends them: fractional when there are milliseconds."""
+    if ms % 1000:
+        return ms / 1000
+    return float(ms // 1000) if whole_as_float else ms // 1000
+
+
+def to_datetime(seconds: float, tz: _dt.tzinfo) -> _dt.datetime:
+    """An aware datetime of epoch seconds, exact to the millisecond (no float rounding of the fraction)."""
+    return (EPOCH + _dt.timedelta(milliseconds=round(seconds * 1000))).astimezone(tz)
+
+
+def iso_naive(ms: int) -> str:
+    """Range times in the metrics: ISO text without offset, microseconds, as the service writes them."""
+    return (EPOCH + _dt.timedelta(milliseconds=ms)).replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def midnight(ms: int) -> int:
+    return ms - ms % DAY_MS
+
+
+# --- free text -------------------------------------------------------------------
+
+# code point ranges: combining marks (general category M), astral letters and symbols
+_COMBINING = ((0x0300, 0x036F), (0x1AB0, 0x1ACE), (0x20D0, 0x20F0), (0xFE20, 0xFE2F))
+_ASTRAL = ((0x1F300, 0x1F64F), (0x10400, 0x1044F), (0x1D400, 0x1D7FF), (0x20000, 0x2A6DF))
+_ANY = ((0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x1FFF), (0x3000, 0x9FFF), (0xAC00, 0xD7A3), (0xE000, 0xFFFD))
+_WORDS = ("sensor", "data", "insufficient", "timestamp", "component", "schema", "training", "failed",
+          "values", "missing", "range", "evaluation", "labels", "quota", "internal", "error")
+
+
+def _char(rnd: random.Random, ranges) -> str:
+    lo, hi = rnd.choice(ranges)
+    return chr(rnd.randint(lo, hi))
+
+
+def unicode_text(rnd: random.Random, size: int) -> str:
+    """Text of `size` code points mixing any script, combining marks and astral characters (no surrogates)."""
+    pools = (_ANY, _ANY, _COMBINING, _ASTRAL)
+    return "".join(_char(rnd, rnd.choice(pools)) for _ in range(size))
+
+
+def reason(rnd: random.Random, edge: bool = False, definition: str = "BoundedLengthString") -> str:
+    """A failure reason: a sentence, or Unicode with combining marks and astral characters; with edge,
+    exactly the maximum length (code points, as JSON Schema counts them)."""
+    lo, hi = bounds(definition)
+    if edge:
+        unit = unicode_text(rnd, rnd.randint(1, 7))
+        return (unit * (hi // len(unit) + 1))[:hi]
+    kind = rnd.random()
+    if kind < 0.25:
+        return unicode_text(rnd, rnd.randint(max(lo, 1), 40))
+    if kind < 0.4:
+        word = rnd.choice(_WORDS)
+        return word[0] + _char(rnd, _COMBINING) + word[1:] + " " + _char(rnd, _ASTRAL)
+    return " ".join(rnd.choice(_WORDS) for _ in range(rnd.randint(1, 12))).capitalize() + "."
+
+
+# --- embedded documents ------------------------------------------------------------
+
+_COMPONENTS = ("pump", "motor", "compressor", "bearing", "turbine", "fan", "valve", "gearbox", "Plant_A")
+_SENSORS = ("Temperature", "Pressure", "Vibration", "Current", "Speed", "Flow", "Voltage", "Torque", "Sensor")
+
+
+def dataset_schema(rnd: random.Random) -> dict[str, list[str]]:
+    """component -> sensor names; every component also has its DATETIME timestamp column."""
+    out: dict[str, list[str]] = {}
+    for i in range(rnd.randint(1, 3)):
+        comp = f"{rnd.choice(_COMPONENTS)}{'-' + str(i) if i else ''}"
+        out[comp] = [f"{rnd.choice(_SENSORS)}{j}" for j in range(rnd.randint(1, 4))]
+    return out
+
+
+def schema_text(components: dict[str, list[str]], timestamp_column: str = "Timestamp") -> str:
+    return json.dumps({"Components": [
+        {"ComponentName": comp,
+         "Columns": [{"Name": timestamp_column, "Type": "DATETIME"}] + [{"Name": s, "Type": "DOUBLE"} for s in cols]}
+        for comp, cols in components.items()]}, separators=(",", ":"))
+
+
+def sensor_names(components) -> list[str]:
+    return [f"{c}\\{s}" for c, cols in components.items() for s in cols]
+
+
+def metrics_doc(rnd: random.Random, sensors: list[str], start_ms: int, end_ms: int, labeled: bool) -> dict:
+    """ModelMetrics of the documented shape over [start, end]: ranges in order, counts that agree,
+    diagnostics naming the Schema's sensors."""
+    span = max(end_ms - start_ms, 0)
+
+    def ranges(k):
+        points = sorted(start_ms + rnd.randint(0, span) for _ in range(2 * k))
+        return [(points[2 * i], points[2 * i + 1]) for i in range(k)]
+
+    labeled_ranges = ranges(rnd.randint(0, 3)) if labeled else []
+    predicted = ranges(rnd.randint(0, 3))
+    identified = rnd.randint(0, len(labeled_ranges))
+    doc = {
+        "labeled_ranges": [{"start": iso_naive(s), "end": iso_naive(e)} for s, e in labeled_ranges],
+        "labeled_event_metrics": {"num_labeled": len(labeled_ranges), "num_identified": identified,
+                                  "total_warning_time_in_seconds": rnd.randint(0, 86400 * identified)},
+        "predicted_ranges": [
+            {"start": iso_naive(s), "end": iso_naive(e),
+             "diagnostics": [{"name": n, "value": round(rnd.random(), 5)} for n in sensors]}
+            for s, e in predicted],
+        "unknown_event_metrics": {"num_identified": rnd.randint(0, 5),
+                                  "total_duration_in_seconds": rnd.randint(0, 86400)},
+    }
+    return doc
+
+
+def metrics_text(doc: dict, pad_to: int | None = None) -> str:
+    """The member's text; pad_to fills it to exactly that many characters with JSON whitespace."""
+    text = json.dumps(doc)
+    if pad_to is not None and len(text) < pad_to:
+        text += " " * (pad_to - len(text))
+    return text
+
+
+def off_condition(rnd: random.Random, sensors: list[str]) -> str:
+    name = rnd.choice(sensors)
+    op = rnd.choice("<>")
+    value = rnd.choice([str(rnd.randint(-100, 5000)), f"{rnd.uniform(-10, 1000):.2f}", f"{rnd.uniform(1, 9):.1f}e{rnd.randint(-3, 3)}"])
+    space = rnd.choice(["", " "])
+    return f"{name}{space}{op}{space}{value}"
