@@ -176,12 +176,13 @@ def pytest_generate_tests(metafunc):
 def l4e_recording(request) -> Recording:
     """One recorded response from the --l4e-recordings folders (see pytest_generate_tests)."""
     path, problem = request.param
-    if problem:
-        pytest.fail(f"{path}: {problem}", pytrace=False)
-    from l4e_contract.loader import LoadError, load_file, unwrap_recording
+    if not problem:
+        from l4e_contract.loader import LoadError, load_file, unwrap_recording
 
-    try:
-        body, meta = unwrap_recording(load_file(path))
-    except LoadError as exc:
-        pytest.fail(f"{path}: {exc}", pytrace=False)
+        try:
+            body, meta = unwrap_recording(load_file(path))
+        except LoadError as exc:
+            problem = str(exc)
+    if problem:  # a file that cannot be read is an error of its own test; every other file still runs
+        pytest.fail(f"{path}: {problem}", pytrace=False)
     return Recording(Path(path), body, meta)
