@@ -27,7 +27,13 @@ class Context:
         self.form = form
         self.has = doc.__contains__
         # time(name) is the get of a table of every timestamp: every response meets the time rules
-        self.time = {m: to_epoch(doc[m]) for m in contract.timestamp_members() if m in doc}.get
+        times = {}
+        for m in contract.timestamp_members():
+            if m in doc:
+                v = doc[m]
+                # to_epoch(v) without the call for the wire form's finite floats (v - v is nan for inf and nan)
+                times[m] = v if v.__class__ is float and v - v == 0.0 else to_epoch(v)
+        self.time = times.get
         self._stamps: tuple[tuple[str, object, str], ...] | None = None
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
