@@ -149,6 +149,15 @@ def test_unknown_keywords_refuse_to_compile():
         schema_fast.compile_schema({"type": "object", "properties": {"a": {"const": 1}}})
     with pytest.raises(schema_fast.Unsupported):
         schema_fast.compile_schema({"$defs": {"A": {"$ref": "#/$defs/A"}}, "$ref": "#/$defs/A"})
+    with pytest.raises(schema_fast.Unsupported):
+        schema_fast.compile_schema({"minimum": float("inf")})
+
+
+def test_keywords_without_a_type_apply_to_their_own_kind_only():
+    check, _ = schema_fast.compile_schema({"minimum": 2, "minLength": 2, "required": ["a"]})
+    assert check("ab") and check(3) and check({"a": 1}) and check([1]) and check(None) and check(True)
+    assert not check("a") and not check(1) and not check({}) and not check(1.5)
+    assert not check(decimal.Decimal(3))  # not an int or float: left to jsonschema
 
 
 def test_validate_reports_the_same_with_or_without_the_fast_path(monkeypatch):

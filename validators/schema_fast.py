@@ -130,7 +130,7 @@ class _Compiler:
         for kw, op in (("minimum", ">="), ("maximum", "<=")):
             if kw in node:
                 bound = node[kw]
-                if bound.__class__ not in (int, float):
+                if bound.__class__ not in (int, float) or bound - bound != 0:  # not a finite number
                     raise Unsupported(f"{kw} {bound!r}")
                 # only int and float are compared here; any other number goes to jsonschema
                 number_test = f"({v}.__class__ is int or {v}.__class__ is float) and {v} {op} {bound!r}"
