@@ -24,7 +24,13 @@ settings.register_profile("ci", max_examples=30, derandomize=True, deadline=None
 settings.register_profile("dev", max_examples=100, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile("nightly", max_examples=2000, deadline=None, suppress_health_check=_QUIET)
 
-PROFILE = os.environ.get("L4E_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+
+
+def choose_profile(environ) -> str:
+    return environ.get("L4E_HYPOTHESIS_PROFILE") or ("ci" if environ.get("CI") else "dev")
+
+
+PROFILE = choose_profile(os.environ)
 settings.load_profile(PROFILE)
 
 

@@ -211,3 +211,31 @@ def test_bad_arguments_say_what_is_wrong():
     with pytest.raises(ValueError, match="form must be one of"):
         describe_model_violations(rule="arn.model-name", form="xml")
     assert "arn.model-name" in rule_ids()
+
+
+def test_profiles_ci_dev_and_nightly():
+    ci, dev, nightly = (settings.get_profile(p) for p in ("ci", "dev", "nightly"))
+    assert ci.derandomize and ci.deadline is None and ci.database is None
+    assert ci.max_examples < dev.max_examples < nightly.max_examples
+
+
+@pytest.mark.parametrize("env, profile", [({"L4E_HYPOTHESIS_PROFILE": "nightly", "CI": "1"}, "nightly"),
+                                          ({"CI": "true"}, "ci"), ({}, "dev")])
+def test_the_profile_is_chosen_by_the_environment(env, profile):
+    from conftest import choose_profile
+
+    assert choose_profile(env) == profile
+
+
+def test_the_environment_variable_reaches_a_real_run():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["L4E_HYPOTHESIS_PROFILE"] = "nightly"
+    here = Path(__file__).resolve().parent
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider",
+                          str(here / "test_roundtrip.py")], capture_output=True, text=True, env=env, cwd=here.parent)
+    assert "hypothesis profile: nightly " in out.stdout, out.stdout[-2000:]

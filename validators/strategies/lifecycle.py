@@ -14,6 +14,7 @@ from functools import lru_cache
 from hypothesis import strategies as st
 
 from l4e_contract import contract
+from l4e_contract.rules import prose
 from l4e_contract.strategies import values as v
 
 # stage -> (Status, LatestScheduledRetrainingStatus or None). Checked against the schema's enums on import.
@@ -48,7 +49,7 @@ def _check_against_schema():
 _check_against_schema()
 
 FORMS = ("wire", "parsed", "boto3")
-DIAGNOSTICS_FILE = "model_diagnostics_results.json.gz"
+DIAGNOSTICS_FILE = prose.DIAGNOSTICS_FILE  # the file the documentation names (the rule reads the same constant)
 
 
 def _quality_values(labeled: bool) -> list[str]:
