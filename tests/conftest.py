@@ -15,6 +15,9 @@ from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["pytester"]
 
+# no test may make botocore look for credentials on the network (clients here use dummy ones)
+os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+
 # The strategies build a whole response from a few draws, so "too slow" and "large base
 # example" describe the response (50,000-character metrics), not a problem in a strategy.
 _QUIET = [HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large]

@@ -99,11 +99,12 @@ def strict_stubber_class():
 
             def add_response(self, method, service_response, expected_params=None):
                 if method == "describe_model":
-                    # botocore's own check first: its errors read as they always have
-                    self._validate_operation_response("DescribeModel", service_response)
                     from l4e_contract import validate
 
                     report = validate(service_response)
+                    if isinstance(service_response, dict):
+                        # botocore's own check first: its errors read as they always have
+                        self._validate_operation_response("DescribeModel", service_response)
                     if report.violations:
                         raise ParamValidationError(report=failure_message(report, "stub response"))
                 super().add_response(method, service_response, expected_params)
