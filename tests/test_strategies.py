@@ -175,8 +175,20 @@ def test_names_come_from_the_schema_pattern():
         assert not any(patterns.search(node["pattern"], chr(c)) for c in range(0x20, 0x7F) if chr(c) not in alphabet)
 
 
+def test_bucket_names_follow_the_schema_pattern_at_both_boundaries():
+    import random
+
+    node = contract.definition("S3Bucket")
+    rnd = random.Random(0)
+    for size, length in (("min", node["minLength"]), ("max", node["maxLength"]), ("any", None)):
+        for _ in range(50):
+            b = values.text_of(rnd, "S3Bucket", size)
+            assert patterns.search(node["pattern"], b), b
+            assert length is None or len(b) == length
+
+
 def test_a_name_pattern_of_another_shape_stops_generation(monkeypatch):
-    values.name_alphabet.cache_clear()
+    values.class_sequence.cache_clear()
     real = contract.definition
 
     def patched(name):
@@ -187,11 +199,11 @@ def test_a_name_pattern_of_another_shape_stops_generation(monkeypatch):
 
     monkeypatch.setattr(contract, "definition", patched)
     try:
-        with pytest.raises(ValueError, match="not one repeated character class"):
+        with pytest.raises(ValueError, match="not character classes in a row"):
             values.name_alphabet("ModelName")
     finally:
         monkeypatch.undo()
-        values.name_alphabet.cache_clear()
+        values.class_sequence.cache_clear()
 
 
 def test_wire_timestamps_are_epoch_seconds_exact_to_the_millisecond():

@@ -254,7 +254,7 @@ def build(stage, bits, edge, rnd, *, labels=None, kms=None, off_condition=None, 
         out = {"S3OutputConfiguration": {"Bucket": v.bucket(rnd, 0), "Prefix": prefix}}
         if rnd.random() < 0.6:
             out["KmsKeyId"] = rnd.choice([v.kms_arn(home, v.uuid_text(rnd)), f"alias/{v.path_segment(rnd)}",
-                                          v.uuid_text(rnd)])
+                                          v.uuid_text(rnd), v.text_of(rnd, "NameOrArn")])
         doc["ModelDiagnosticsOutputConfiguration"] = out
     if usual("role", role):
         doc["RoleArn"] = v.role_arn(home, f"LookoutEquipment-{v.path_segment(rnd)}")

@@ -30,24 +30,59 @@ DATA_SPAN_MS = 8 * 365 * DAY_MS
 
 # --- facts read from the schema ------------------------------------------------
 
-_CLASS_PATTERN = re.compile(r"\^?(\[[^\]]+\])\{(\d+),(\d+)\}\$?")
+# a pattern that is a sequence of character classes, each with an optional {m,n}: ^[a-z][a-z-]{1,61}[a-z]$
+_CLASS_PART = re.compile(r"(\[(?:\\.|[^\]\\])+\])(?:\{(\d+),(\d+)\})?")
 
 
 @lru_cache(maxsize=None)
-def name_alphabet(definition: str) -> tuple[str, int, int]:
-    """(alphabet, min, max) of a name whose pattern is one character class repeated, e.g. ModelName.
+def class_sequence(definition: str) -> tuple[tuple[str, int, int], ...]:
+    """((alphabet, min, max), ...) of a pattern made of character classes in a row, e.g. S3Bucket.
 
-    The alphabet is every printable ASCII character the class admits under ECMA-262;
-    a schema whose name pattern takes another shape stops generation rather than guess.
+    Each alphabet is every printable ASCII character its class admits under ECMA-262 (checked with
+    the same engine as the validators); a pattern of another shape stops generation rather than guess.
     """
+    pattern = contract.definition(definition)["pattern"]
+    body = pattern[1:] if pattern.startswith("^") else pattern
+    body = body[:-1] if body.endswith("$") else body
+    parts, at = [], 0
+    while at < len(body):
+        m = _CLASS_PART.match(body, at)
+        if m is None:
+            raise ValueError(f"{definition}: pattern {pattern!r} is not character classes in a row")
+        alphabet = "".join(c for c in map(chr, range(0x20, 0x7F)) if patterns.search(f"^{m.group(1)}$", c))
+        lo, hi = (int(m.group(2)), int(m.group(3))) if m.group(2) else (1, 1)
+        parts.append((alphabet, lo, hi))
+        at = m.end()
+    if not pattern.startswith("^") or not pattern.endswith("$") or not parts:
+        raise ValueError(f"{definition}: pattern {pattern!r} is not anchored character classes")
+    return tuple(parts)
+
+
+def name_alphabet(definition: str) -> tuple[str, int, int]:
+    """(alphabet, min, max) of a name whose pattern is one character class repeated, e.g. ModelName."""
+    parts = class_sequence(definition)
+    if len(parts) != 1:
+        raise ValueError(f"{definition}: pattern is not one repeated character class")
+    alphabet, lo, hi = parts[0]
     node = contract.definition(definition)
-    m = _CLASS_PATTERN.fullmatch(node["pattern"])
-    if m is None:
-        raise ValueError(f"{definition}: pattern {node['pattern']!r} is not one repeated character class")
-    alphabet = "".join(c for c in map(chr, range(0x20, 0x7F)) if patterns.search(f"^{m.group(1)}$", c))
-    lo = max(node.get("minLength", 0), int(m.group(2)))
-    hi = min(node.get("maxLength", 10**9), int(m.group(3)))
-    return alphabet, lo, hi
+    return alphabet, max(node.get("minLength", 0), lo), min(node.get("maxLength", 10**9), hi)
+
+
+def text_of(rnd: random.Random, definition: str, size: str = "any") -> str:
+    """A string of the definition's class sequence; size "min" or "max" takes the schema's boundary
+    (min/maxLength and the classes' counts, whichever binds), "any" a short random length."""
+    parts = class_sequence(definition)
+    node = contract.definition(definition)
+    lo_total, hi_total = node.get("minLength", 0), node.get("maxLength", 10**9)
+    counts = []
+    for i, (_, lo, hi) in enumerate(parts):
+        rest_lo = sum(p[1] for p in parts[i + 1:])
+        used = sum(counts)
+        top = min(hi, hi_total - used - rest_lo)
+        bottom = max(lo, lo_total - used - sum(p[2] for p in parts[i + 1:]))
+        counts.append(bottom if size == "min" else top if size == "max" else
+                      rnd.randint(bottom, max(bottom, min(top, bottom + 20))))
+    return "".join("".join(rnd.choices(alphabet, k=n)) for (alphabet, _, _), n in zip(parts, counts))
 
 
 def bounds(definition: str) -> tuple[int, int]:
@@ -80,9 +115,7 @@ def homes() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def name(rnd: random.Random, definition: str = "ModelName", edge: bool = False) -> str:
     """A name of the definition's alphabet: usually short; with edge, exactly its min or max length."""
-    alphabet, lo, hi = name_alphabet(definition)
-    size = rnd.choice((lo, hi)) if edge else rnd.randint(lo, min(hi, 24))
-    return "".join(rnd.choices(alphabet, k=size))
+    return text_of(rnd, definition, rnd.choice(("min", "max")) if edge else "any")
 
 
 def other_name(name: str, definition: str = "ModelName") -> str:
@@ -154,12 +187,8 @@ def other_partition(partition: str) -> str:
 # --- buckets and prefixes ----------------------------------------------------------
 
 def bucket(rnd: random.Random, edge: int) -> str:
-    """An S3 bucket name; edge 1 and 2 give the schema's min and max lengths."""
-    lo, hi = bounds("S3Bucket")
-    size = lo if edge == 1 else hi if edge == 2 else rnd.randint(lo, min(hi, 40))
-    inner = string.ascii_lowercase + string.digits
-    middle = "".join(rnd.choices(inner * 4 + "-", k=size - 2))
-    return rnd.choice(inner) + middle + rnd.choice(inner)
+    """An S3 bucket name of the schema's pattern; edge 1 and 2 give its shortest and longest."""
+    return text_of(rnd, "S3Bucket", "min" if edge == 1 else "max" if edge == 2 else "any")
 
 
 def path_segment(rnd: random.Random) -> str:
