@@ -125,6 +125,15 @@ def test_a_mutation_that_breaks_more_than_its_rule_is_reported_missed(monkeypatc
     assert row["status"] == "missed" and "arn.model-name" in row["problem"]
 
 
+def test_a_rule_that_stops_catching_is_reported_missed(monkeypatch):
+    import dataclasses
+
+    blind = dataclasses.replace(RULES["time.training-data-range"], check=lambda ctx: iter(()))
+    monkeypatch.setitem(RULES, "time.training-data-range", blind)
+    row = check_rule("time.training-data-range", ERROR, 3)
+    assert row["status"] == "missed" and "time.training-data-range" in row["problem"]
+
+
 @given(describe_model_violations(rule=None, form=None))
 def test_any_mutation_is_reported_with_its_rule(broken):
     report = l4e_contract.validate(broken.response)
