@@ -87,9 +87,8 @@ def _responses(draw, form, stages, edge_cases, features):
 
 @st.composite
 def _broken(draw, mutation: Mutation, form: str | None) -> Broken:
-    forms = mutation.forms or ((form,) if form else ("wire", "parsed", "boto3"))
-    if form and form not in forms:
-        forms = mutation.forms  # the breakage exists only in these forms (form.timestamp-valid: parsed text)
+    # a breakage that exists only in some forms (form.timestamp-valid: parsed text) comes in one of them
+    forms = mutation.forms or ((form,) if form else FORMS)
     chosen = draw(st.sampled_from(forms))
     doc, facts = draw_model(draw, **mutation.base)
     if not mutation.late:
