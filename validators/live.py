@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from l4e_contract.report import ERROR, Violation
@@ -125,8 +126,12 @@ def _is_client_side(exc) -> bool:
     return isinstance(exc, (ClientError, BotoCoreError, ReadOnlyViolation))
 
 
-def list_models(conn, **filters) -> Listing:
-    """Every model, following NextToken (botocore has no paginator for ListModels)."""
+def list_models(conn, on_page: Callable[[dict[str, dict]], None] | None = None, **filters) -> Listing:
+    """Every model, following NextToken (botocore has no paginator for ListModels).
+
+    `on_page({name: summary})` is called with the models each page adds, as it
+    arrives, so a caller can describe them while the next page is being fetched.
+    """
     from l4e_contract.loader import LoadError
 
     names: list[str] = []
@@ -149,11 +154,15 @@ def list_models(conn, **filters) -> Listing:
         page = wire.get("ModelSummaries") if isinstance(wire, dict) else None
         if not isinstance(page, list):
             return Listing(names, summaries, "ListModels: the answer has no ModelSummaries list")
+        added: dict[str, dict] = {}
         for s in page:
             name = s.get("ModelName") if isinstance(s, dict) else None
-            if isinstance(name, str) and name not in summaries:
-                names.append(name)
-                summaries[name] = s
+            if isinstance(name, str) and name not in summaries and name not in added:
+                added[name] = s
+        names += added
+        summaries.update(added)
+        if on_page is not None and added:
+            on_page(added)
         token = wire.get("NextToken")
         if not token:
             return Listing(names, summaries)
@@ -169,12 +178,25 @@ def find_summary(conn, name: str) -> dict | None:
     return listing.summaries.get(name)
 
 
-def summary_differences(summary: dict, described: dict) -> list[Violation]:
-    """Members of the ListModels summary whose value differs from DescribeModel's (wire values)."""
-    from l4e_contract.serve import service_model
+def summary_members(service_model=None) -> tuple[str, ...]:
+    """The members of botocore's ModelSummary shape (by default, from a fresh botocore session's model)."""
+    if service_model is None:
+        from l4e_contract.serve import service_model as fresh
 
+        service_model = fresh()
+    return _summary_members(service_model)
+
+
+@lru_cache(maxsize=8)
+def _summary_members(service_model) -> tuple[str, ...]:
+    # shape_for() builds a new shape, and its members, on every call: once per model is too often
+    return tuple(service_model.shape_for("ModelSummary").members)
+
+
+def summary_differences(summary: dict, described: dict, members: tuple[str, ...] | None = None) -> list[Violation]:
+    """Members of the ListModels summary whose value differs from DescribeModel's (wire values)."""
     out = []
-    for name in service_model().shape_for("ModelSummary").members:
+    for name in members if members is not None else summary_members():
         in_summary, in_describe = name in summary, name in described
         if not in_summary and not in_describe:
             continue
@@ -256,12 +278,14 @@ def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
             if (v.pointer, v.rule) not in seen:
                 report.add(Violation(v.pointer, PARSED_RULE, f"in boto3's parsed dict: [{v.rule}] {v.message}"))
     if summary is not None and isinstance(wire, dict):
-        differences = summary_differences(summary, wire)
+        # the client's own model: the one botocore used for this very call, already loaded
+        members = summary_members(conn.client.meta.service_model)
+        differences = summary_differences(summary, wire, members)
         if differences:
             # The model may have changed between ListModels and DescribeModel: ask again once.
             fresh = find_summary(conn, name)
             if fresh is not None:
-                differences = summary_differences(fresh, wire)
+                differences = summary_differences(fresh, wire, members)
         for v in differences:
             report.add(v)
     return Result.from_report(source, report.sort()), wire
@@ -272,55 +296,81 @@ def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
 
 def run_live(connections, *, models: list[str] | None = None, strict: bool = False, concurrency: int = 4,
              on_result: Callable[[Result], None] | None = None,
-             on_progress: Callable[[int, int], None] | None = None) -> LiveRun:
+             on_progress: Callable[[int, int | None], None] | None = None) -> LiveRun:
     """Check every model of every connection (region); Ctrl-C returns what was done, and says so.
 
     With `models`, only those are described; ListModels still runs once per
     region (filtered by each name) to cross-check the summaries.
+
+    Describing starts as soon as the first ListModels page arrives: the next
+    pages are fetched (in this thread) while the pool describes the models
+    already listed. `on_progress(done, total)` gets total None until every
+    listing is complete.
     """
     run = LiveRun()
     # (connection, name, summary, listed) for every model to describe, in a stable order
     work: list[tuple[object, str, dict | None, bool]] = []
+    futures: dict = {}  # future -> its index in work
+    pending: set = set()  # submitted, not yet collected
+    done: dict[int, Result] = {}
+    listing_errors: list[Result] = []
+    total: int | None = None
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-live")
+
+    def submit(conn, names, summaries: dict | None, listed: bool) -> None:
+        for name in names:
+            summary = summaries.get(name) if summaries else None
+            future = pool.submit(_one, conn, name, summary, listed, strict)
+            futures[future] = len(work)
+            pending.add(future)
+            work.append((conn, name, summary, listed))
+
+    def collect(future) -> None:
+        pending.discard(future)
+        i = futures[future]
+        result, body = future.result()
+        done[i] = result
+        if isinstance(body, dict):  # the reports draw timelines from response objects only
+            run.documents[result.source] = body
+        if on_result:
+            on_result(result)
+        if on_progress:
+            on_progress(len(done), total)
+
+    def collect_finished() -> None:
+        # results that came in while this thread was listing are shown at once, not after the listing
+        for future in [f for f in pending if f.done()]:
+            collect(future)
+
     try:
+        if on_progress:
+            on_progress(0, None)
         for conn in connections:
             if models:
-                for name in models:
-                    work.append((conn, name, None, False))
+                submit(conn, models, None, False)
                 continue
-            listing = list_models(conn)
+
+            def on_page(page: dict[str, dict], conn=conn) -> None:
+                submit(conn, page, page, True)
+                collect_finished()
+
+            listing = list_models(conn, on_page=on_page)
             if listing.error:
                 result = Result.failed(f"{conn.region}/ListModels", listing.error)
-                run.results.append(result)
+                listing_errors.append(result)
                 if on_result:
                     on_result(result)
-            work.extend((conn, n, listing.summaries[n], True) for n in listing.names)
-    except KeyboardInterrupt:
-        run.interrupted = True
-        return run
-
-    done: dict[int, Result] = {}
-    total = len(work)
-    if on_progress:
-        on_progress(0, total)
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-live")
-    try:
-        futures = {pool.submit(_one, conn, name, summary, listed, strict): i
-                   for i, (conn, name, summary, listed) in enumerate(work)}
-        for future in as_completed(futures):
-            i = futures[future]
-            result, body = future.result()
-            done[i] = result
-            if isinstance(body, dict):  # the reports draw timelines from response objects only
-                run.documents[result.source] = body
-            if on_result:
-                on_result(result)
-            if on_progress:
-                on_progress(len(done), total)
+        total = len(work)
+        if on_progress:
+            on_progress(len(done), total)
+        for future in as_completed(list(pending)):
+            collect(future)
     except KeyboardInterrupt:
         run.interrupted = True
         pool.shutdown(wait=False, cancel_futures=True)
     else:
         pool.shutdown(wait=True)
+    run.results.extend(listing_errors)
     for i, (conn, name, _summary, _listed) in enumerate(work):
         # every model is accounted for, including the ones Ctrl-C left unchecked
         run.results.append(done.get(i) or Result.failed(source_name(conn.region, name), "not checked: interrupted"))

@@ -35,8 +35,14 @@ class Progress:
         except (AttributeError, ValueError):
             self.on = False
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.on or not total:
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.on:
+            return
+        if total is None:  # still listing: the count so far, no bar
+            self.stream.write(f"\r{done} models checked (listing...)")
+            self.stream.flush()
+            return
+        if not total:
             return
         width = 30
         filled = width * done // total
