@@ -30,6 +30,27 @@ def _as_json(doc: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, _dt.datetime) else v) for k, v in doc.items()}
 
 
+# Which rules apply to a response depends only on which members it has, and a run meets few such
+# shapes (one per lifecycle stage, roughly): the plan for each is worked out once. Bounded, and
+# dropped whenever RULES changes (a rule added or replaced).
+_PLANS: dict = {}
+_PLAN_LIMIT = 512
+
+
+def plan(members: frozenset) -> tuple:
+    """The rules, in catalogue order, that can find something in a response with these members."""
+    if _PLANS.get("version") != RULES.version:
+        _PLANS.clear()
+        _PLANS["version"] = RULES.version
+    rules = _PLANS.get(members)
+    if rules is None:
+        if len(_PLANS) > _PLAN_LIMIT:
+            _PLANS.clear()
+            _PLANS["version"] = RULES.version
+        rules = _PLANS[members] = tuple(r for r in RULES.values() if r.applies(members))
+    return rules
+
+
 def validate(response, *, strict: bool = False, rules=None) -> Report:
     """Check one DescribeModel response; never raises for any input.
 
@@ -54,7 +75,8 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
     for v in check_unknown_members(doc, strict):
         report.add(v)
     ctx = Context(response, report.form)
-    for r in (RULES.values() if rules is None else (RULES[i] for i in rules)):
+    members = frozenset(response)
+    for r in (plan(members) if rules is None else [RULES[i] for i in rules if RULES[i].applies(members)]):
         try:
             for pointer, message in r.check(ctx):
                 report.add(Violation(pointer, r.id, message, r.severity))

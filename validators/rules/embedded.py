@@ -12,8 +12,21 @@ from l4e_contract.rules.registry import rule
 METRICS_MEMBERS = ("ModelMetrics", "PriorModelMetrics")
 
 
+# json.loads(text) is decode(text) after a BOM test, and decode skips whitespace, scans, skips
+# whitespace and checks nothing is left. A document that starts with its value and ends with it
+# needs only the scan: the C scanner's own call. Anything else goes to json.loads, which
+# gives the same value or the same error.
+_scan = json.decoder.JSONDecoder().scan_once
+
+
 def _parse(text: str):
     """(value, problem) of an embedded JSON document."""
+    try:
+        value, end = _scan(text, 0)
+        if end == len(text):
+            return value, None
+    except (StopIteration, ValueError, RecursionError):
+        pass
     try:
         return json.loads(text), None
     except ValueError as exc:
@@ -42,218 +55,278 @@ def _is_int(v) -> bool:
 
 # --- Schema ---------------------------------------------------------------
 
-def _schema_problems(doc):
+class SchemaFacts:
+    """What the Schema rules (and the sensor-name rules) read of the parsed Schema, from one walk."""
+
+    __slots__ = ("problem", "sensors", "column_findings")
+
+    def __init__(self, problem, sensors, column_findings):
+        self.problem = problem                  # the first shape problem, or None
+        self.sensors = sensors                  # {'component\\sensor'} of its sensor columns; None if unusable
+        self.column_findings = column_findings  # embedded.schema-column-types' messages
+
+
+def _schema_walk(doc) -> SchemaFacts:
     if not isinstance(doc, dict):
-        yield "is not a JSON object"
-        return
+        return SchemaFacts("is not a JSON object", None, ())
     comps = doc.get("Components")
     if not isinstance(comps, list) or not comps:
-        yield "has no Components list"
-        return
+        return SchemaFacts("has no Components list", None, ())
+    problem = None
+    sensors = set()
+    findings = []
     for i, comp in enumerate(comps):
         where = f"Components[{i}]"
         if not isinstance(comp, dict):
-            yield f"{where} is not an object"
+            problem = problem or f"{where} is not an object"
             continue
-        if not isinstance(comp.get("ComponentName"), str) or not comp.get("ComponentName"):
-            yield f"{where} has no ComponentName"
+        name = comp.get("ComponentName")
+        if not isinstance(name, str) or not name:
+            problem = problem or f"{where} has no ComponentName"
         cols = comp.get("Columns")
         if not isinstance(cols, list) or not cols:
-            yield f"{where} has no Columns list"
+            problem = problem or f"{where} has no Columns list"
             continue
+        if problem is not None:
+            return SchemaFacts(problem, None, ())  # nothing else is read of an unusable Schema
+        datetimes, odd = 0, None
         for j, col in enumerate(cols):
-            if not isinstance(col, dict) or not isinstance(col.get("Name"), str) or not isinstance(col.get("Type"), str):
-                yield f"{where}.Columns[{j}] is not {{Name, Type}} with string values"
+            if not isinstance(col, dict):
+                problem = f"{where}.Columns[{j}] is not {{Name, Type}} with string values"
+                break
+            col_name, kind = col.get("Name"), col.get("Type")
+            if not isinstance(col_name, str) or not isinstance(kind, str):
+                problem = f"{where}.Columns[{j}] is not {{Name, Type}} with string values"
+                break
+            if kind == "DATETIME":
+                datetimes += 1
+            else:
+                sensors.add(f"{name}\\{col_name}")
+                if kind != "DOUBLE":
+                    odd = {kind} if odd is None else odd | {kind}
+        if problem is not None:
+            continue
+        if datetimes != 1:
+            findings.append(f"component {name!r} has {datetimes} DATETIME columns, not 1")
+        if odd:
+            findings.append(f"component {name!r} has columns of type {', '.join(sorted(odd))}")
+    if problem is not None:
+        return SchemaFacts(problem, None, ())
+    return SchemaFacts(None, sensors, findings)
 
 
-@rule("embedded.schema-json",
+def schema_facts(ctx) -> SchemaFacts | None:
+    """The Schema's facts, worked out once per response; None if Schema is absent, empty or not JSON."""
+    key = ("facts", "Schema")
+    try:
+        return ctx.memo[key]
+    except KeyError:
+        doc, problem = embedded(ctx, "Schema")
+        facts = ctx.memo[key] = None if problem or doc is None else _schema_walk(doc)
+        return facts
+
+
+@rule("embedded.schema-json", needs=("Schema",),
       description='Schema is JSON: {"Components": [{"ComponentName", "Columns": [{"Name", "Type"}]}]}.',
       source="documentation: 'A JSON description of the data ... including names, column names, and data types'; "
              "shape from AWS documentation and samples")
 def schema_json(ctx):
-    doc, problem = embedded(ctx, "Schema")
+    _, problem = embedded(ctx, "Schema")
     if problem:
         yield "/Schema", f"Schema {problem}"
-    elif doc is not None:
-        p = _schema_problem(ctx)
-        if p is not None:
-            yield "/Schema", f"Schema {p}"
+    else:
+        facts = schema_facts(ctx)
+        if facts is not None and facts.problem is not None:
+            yield "/Schema", f"Schema {facts.problem}"
 
 
-@rule("embedded.schema-column-types", severity=WARNING,
+@rule("embedded.schema-column-types", severity=WARNING, needs=("Schema",),
       description="Each Schema component has one DATETIME column (the timestamp) and DOUBLE sensor columns.",
       source="AWS documentation and samples: Type DATETIME for the timestamp column, DOUBLE for sensors; other types unseen")
 def schema_column_types(ctx):
-    doc, problem = embedded(ctx, "Schema")
-    if problem or doc is None or _schema_problem(ctx) is not None:
-        return
-    for comp in doc["Components"]:
-        types = [c["Type"] for c in comp["Columns"]]
-        if types.count("DATETIME") != 1:
-            yield "/Schema", f"component {comp['ComponentName']!r} has {types.count('DATETIME')} DATETIME columns, not 1"
-        odd = sorted({t for t in types if t not in ("DATETIME", "DOUBLE")})
-        if odd:
-            yield "/Schema", f"component {comp['ComponentName']!r} has columns of type {', '.join(odd)}"
-
-
-def _schema_problem(ctx) -> str | None:
-    """The first shape problem of the parsed Schema (None if it has none), worked out once per response."""
-    key = ("embedded-problem", "Schema")
-    if key not in ctx.memo:
-        doc, _ = embedded(ctx, "Schema")
-        ctx.memo[key] = None if doc is None else next(_schema_problems(doc), None)
-    return ctx.memo[key]
+    facts = schema_facts(ctx)
+    if facts is not None:
+        for message in facts.column_findings:
+            yield "/Schema", message
 
 
 def sensors(ctx) -> set[str] | None:
     """'component\\sensor' names of the Schema's sensor columns, or None if Schema is unusable."""
-    key = ("sensors", "Schema")
-    if key not in ctx.memo:
-        doc, problem = embedded(ctx, "Schema")
-        ctx.memo[key] = None if problem or doc is None or _schema_problem(ctx) is not None else {
-            f"{c['ComponentName']}\\{col['Name']}" for c in doc["Components"] for col in c["Columns"]
-            if col["Type"] != "DATETIME"}
-    return ctx.memo[key]
+    facts = schema_facts(ctx)
+    return None if facts is None else facts.sensors
 
 
 # --- ModelMetrics / PriorModelMetrics --------------------------------------
+#
+# Four rules read each metrics document. One walk (`metrics_facts`) finds, for all of them,
+# the first shape problem, every range out of order, the count findings and the first
+# diagnostic naming no sensor; each rule reports its part.
 
-def _range_problems(items, where, with_diagnostics):
+class MetricsFacts:
+    __slots__ = ("problem", "order", "counts", "sensor")
+
+    def __init__(self):
+        self.problem = None  # embedded.metrics-json: the first shape problem (after "is not JSON")
+        self.order = []      # embedded.metrics-range-order: messages, in document order
+        self.counts = []     # embedded.metrics-counts: messages
+        self.sensor = None   # embedded.metrics-sensor-names: the first message, if any
+
+
+_fromisoformat = _dt.datetime.fromisoformat
+
+
+def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool, known) -> None:
     if not isinstance(items, list):
-        yield f"{where} is not a list"
+        facts.problem = facts.problem or f"{key} is not a list"
         return
     for i, r in enumerate(items):
-        at = f"{where}[{i}]"
-        if not isinstance(r, dict) or not isinstance(r.get("start"), str) or not isinstance(r.get("end"), str):
-            yield f"{at} is not {{start, end}} with text values"
+        if not isinstance(r, dict):
+            facts.problem = facts.problem or f"{key}[{i}] is not {{start, end}} with text values"
             continue
-        if with_diagnostics and "diagnostics" in r and not _diagnostics_ok(r["diagnostics"]):
-            yield f"{at}.diagnostics is not a list of {{name, value}}"
+        start, end = r.get("start"), r.get("end")
+        if isinstance(start, str) and isinstance(end, str):
+            # datetime.fromisoformat (C) is the definition of "ISO 8601 text" here; it is also what
+            # tells a real date from a well-shaped unreal one, so no text comparison can stand in for it
+            try:
+                t0 = _fromisoformat(start)
+            except (TypeError, ValueError):
+                t0 = None
+            try:
+                t1 = _fromisoformat(end)
+            except (TypeError, ValueError):
+                t1 = None
+            if t0 is None or t1 is None:
+                facts.order.append(f"{m}: {key}[{i}] has a time that is not ISO 8601 text")
+            elif (t0.tzinfo is None) != (t1.tzinfo is None):
+                facts.order.append(f"{m}: {key}[{i}] mixes times with and without an offset")
+            elif t0 > t1:
+                facts.order.append(f"{m}: {key}[{i}] ends ({end}) before it starts ({start})")
+        elif facts.problem is None:
+            facts.problem = f"{key}[{i}] is not {{start, end}} with text values"
+            if not with_diagnostics:
+                continue
+        if not with_diagnostics or "diagnostics" not in r:
+            continue
+        diags = r["diagnostics"]
+        if not isinstance(diags, list):
+            if facts.problem is None and isinstance(start, str) and isinstance(end, str):
+                facts.problem = f"{key}[{i}].diagnostics is not a list of {{name, value}}"
+            continue
+        shape_ok = True
+        for d in diags:
+            if not isinstance(d, dict):
+                shape_ok = False
+                continue
+            name = d.get("name")
+            if not isinstance(name, str):
+                shape_ok = False
+                continue
+            v = d.get("value")
+            if v.__class__ is not float and not _is_num(v):
+                shape_ok = False
+            if facts.sensor is None:
+                if "\\" not in name:
+                    facts.sensor = f"{m}: diagnostic {name[:80]!r} is not component\\sensor"
+                elif known is not None and name not in known:
+                    facts.sensor = f"{m}: diagnostic {name[:80]!r} is not a sensor of the Schema"
+        if not shape_ok and facts.problem is None and isinstance(start, str) and isinstance(end, str):
+            facts.problem = f"{key}[{i}].diagnostics is not a list of {{name, value}}"
 
 
-def _diagnostics_ok(diags) -> bool:
-    """A list of {name: text, value: number}; a loop, not all(...): metrics hold hundreds of them."""
-    if not isinstance(diags, list):
-        return False
-    for d in diags:
-        if not isinstance(d, dict) or not isinstance(d.get("name"), str):
-            return False
-        v = d.get("value")
-        if v.__class__ is not float and not _is_num(v):
-            return False
-    return True
-
-
-def _counts_problems(obj, where, ints, nums):
+def _counts_problem(obj, where, ints, nums) -> str | None:
     if not isinstance(obj, dict):
-        yield f"{where} is not an object"
-        return
+        return f"{where} is not an object"
     for k in ints:
         if k in obj and not _is_int(obj[k]):
-            yield f"{where}.{k} is not an integer"
+            return f"{where}.{k} is not an integer"
     for k in nums:
         if k in obj and not _is_num(obj[k]):
-            yield f"{where}.{k} is not a number"
+            return f"{where}.{k} is not a number"
+    return None
 
 
-def _metrics_problems(doc):
+def _metrics_walk(m: str, doc, known) -> MetricsFacts:
+    facts = MetricsFacts()
     if not isinstance(doc, dict):
-        yield "is not a JSON object"
-        return
+        facts.problem = "is not a JSON object"
+        return facts
     if "labeled_ranges" in doc:
-        yield from _range_problems(doc["labeled_ranges"], "labeled_ranges", False)
+        _ranges(facts, m, "labeled_ranges", doc["labeled_ranges"], False, known)
     if "predicted_ranges" in doc:
-        yield from _range_problems(doc["predicted_ranges"], "predicted_ranges", True)
-    if "labeled_event_metrics" in doc:
-        yield from _counts_problems(doc["labeled_event_metrics"], "labeled_event_metrics",
-                                    ("num_labeled", "num_identified"), ("total_warning_time_in_seconds",))
-    if "unknown_event_metrics" in doc:
-        yield from _counts_problems(doc["unknown_event_metrics"], "unknown_event_metrics",
-                                    ("num_identified",), ("total_duration_in_seconds",))
+        _ranges(facts, m, "predicted_ranges", doc["predicted_ranges"], True, known)
+    lem = doc.get("labeled_event_metrics")
+    if "labeled_event_metrics" in doc and facts.problem is None:
+        facts.problem = _counts_problem(lem, "labeled_event_metrics",
+                                        ("num_labeled", "num_identified"), ("total_warning_time_in_seconds",))
+    if "unknown_event_metrics" in doc and facts.problem is None:
+        facts.problem = _counts_problem(doc["unknown_event_metrics"], "unknown_event_metrics",
+                                        ("num_identified",), ("total_duration_in_seconds",))
+    if isinstance(lem, dict):
+        labeled, identified = lem.get("num_labeled"), lem.get("num_identified")
+        if _is_int(labeled) and _is_int(identified) and identified > labeled:
+            facts.counts.append(f"{m}: num_identified ({identified}) exceeds num_labeled ({labeled})")
+        ranges = doc.get("labeled_ranges")
+        if _is_int(labeled) and isinstance(ranges, list) and labeled != len(ranges):
+            facts.counts.append(f"{m}: num_labeled is {labeled} but there are {len(ranges)} labeled_ranges")
+    return facts
 
 
-@rule("embedded.metrics-json",
+def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
+    """(parse problem, facts) of one metrics member, worked out once per response.
+
+    Facts are None when the member is absent, empty or not JSON."""
+    key = ("facts", m)
+    try:
+        return ctx.memo[key]
+    except KeyError:
+        doc, problem = embedded(ctx, m)
+        found = ctx.memo[key] = (problem, None if problem or doc is None else _metrics_walk(m, doc, sensors(ctx)))
+        return found
+
+
+@rule("embedded.metrics-json", needs_any=METRICS_MEMBERS,
       description="ModelMetrics and PriorModelMetrics are JSON objects whose known keys have the documented shape; new keys are allowed.",
       source="documentation: 'the JSON content of the metrics created when evaluating the model'; keys from AWS documentation")
 def metrics_json(ctx):
     for m in METRICS_MEMBERS:
-        doc, problem = embedded(ctx, m)
+        problem, facts = metrics_facts(ctx, m)
         if problem:
             yield f"/{m}", f"{m} {problem}"
-        elif doc is not None:
-            for p in _metrics_problems(doc):
-                yield f"/{m}", f"{m}: {p}"
-                break
+        elif facts is not None and facts.problem is not None:
+            yield f"/{m}", f"{m}: {facts.problem}"
 
 
-def _naive_time(text):
-    try:
-        return _dt.datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-
-
-@rule("embedded.metrics-range-order",
+@rule("embedded.metrics-range-order", needs_any=METRICS_MEMBERS,
       description="Every labeled and predicted range in the metrics starts no later than it ends, in ISO text.",
       source="logic: a range; AWS documentation: range times are ISO 8601 text")
 def metrics_range_order(ctx):
     for m in METRICS_MEMBERS:
-        doc, problem = embedded(ctx, m)
-        if problem or not isinstance(doc, dict):
-            continue
-        for key in ("labeled_ranges", "predicted_ranges"):
-            items = doc.get(key)
-            if not isinstance(items, list):
-                continue
-            for i, r in enumerate(items):
-                if not isinstance(r, dict) or not isinstance(r.get("start"), str) or not isinstance(r.get("end"), str):
-                    continue
-                start, end = _naive_time(r["start"]), _naive_time(r["end"])
-                if start is None or end is None:
-                    yield f"/{m}", f"{m}: {key}[{i}] has a time that is not ISO 8601 text"
-                elif (start.tzinfo is None) != (end.tzinfo is None):
-                    yield f"/{m}", f"{m}: {key}[{i}] mixes times with and without an offset"
-                elif start > end:
-                    yield f"/{m}", f"{m}: {key}[{i}] ends ({r['end']}) before it starts ({r['start']})"
+        _, facts = metrics_facts(ctx, m)
+        if facts is not None:
+            for message in facts.order:
+                yield f"/{m}", message
 
 
-@rule("embedded.metrics-counts", severity=WARNING,
+@rule("embedded.metrics-counts", severity=WARNING, needs_any=METRICS_MEMBERS,
       description="labeled_event_metrics: num_identified <= num_labeled = the number of labeled_ranges.",
       source="inference: identified labeled events are a subset of the labeled events, one per labeled range")
 def metrics_counts(ctx):
     for m in METRICS_MEMBERS:
-        doc, problem = embedded(ctx, m)
-        if problem or not isinstance(doc, dict) or not isinstance(doc.get("labeled_event_metrics"), dict):
-            continue
-        lem = doc["labeled_event_metrics"]
-        labeled, identified = lem.get("num_labeled"), lem.get("num_identified")
-        if _is_int(labeled) and _is_int(identified) and identified > labeled:
-            yield f"/{m}", f"{m}: num_identified ({identified}) exceeds num_labeled ({labeled})"
-        ranges = doc.get("labeled_ranges")
-        if _is_int(labeled) and isinstance(ranges, list) and labeled != len(ranges):
-            yield f"/{m}", f"{m}: num_labeled is {labeled} but there are {len(ranges)} labeled_ranges"
+        _, facts = metrics_facts(ctx, m)
+        if facts is not None:
+            for message in facts.counts:
+                yield f"/{m}", message
 
 
-@rule("embedded.metrics-sensor-names", severity=WARNING,
+@rule("embedded.metrics-sensor-names", severity=WARNING, needs_any=METRICS_MEMBERS,
       description="Diagnostics in predicted_ranges name sensors of the Schema as component\\sensor.",
       source="AWS documentation: diagnostics name is 'component\\sensor'")
 def metrics_sensor_names(ctx):
-    known = sensors(ctx)
     for m in METRICS_MEMBERS:
-        doc, problem = embedded(ctx, m)
-        if problem or not isinstance(doc, dict) or not isinstance(doc.get("predicted_ranges"), list):
-            continue
-        for r in doc["predicted_ranges"]:
-            for d in (r.get("diagnostics") or []) if isinstance(r, dict) and isinstance(r.get("diagnostics"), list) else []:
-                name = d.get("name") if isinstance(d, dict) else None
-                if not isinstance(name, str):
-                    continue
-                if "\\" not in name:
-                    yield f"/{m}", f"{m}: diagnostic {name[:80]!r} is not component\\sensor"
-                    return
-                if known is not None and name not in known:
-                    yield f"/{m}", f"{m}: diagnostic {name[:80]!r} is not a sensor of the Schema"
-                    return
+        _, facts = metrics_facts(ctx, m)
+        if facts is not None and facts.sensor is not None:
+            yield f"/{m}", facts.sensor
+            return  # one diagnostic is enough: the others are usually named the same way
 
 
 # --- OffCondition ----------------------------------------------------------
@@ -261,7 +334,7 @@ def metrics_sensor_names(ctx):
 _OFF = re.compile(r"\A([^\\<>]+)\\([^\\<>]+?)\s*([<>])\s*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\Z")
 
 
-@rule("embedded.off-condition",
+@rule("embedded.off-condition", needs=("OffCondition",),
       description="OffCondition is component\\sensor<value or component\\sensor>value.",
       source="AWS documentation: the off condition names one sensor, a < or >, and a number")
 def off_condition(ctx):
@@ -270,7 +343,7 @@ def off_condition(ctx):
         yield "/OffCondition", f"{text[:80]!r} is not component\\sensor<value or component\\sensor>value"
 
 
-@rule("embedded.off-condition-sensor", severity=WARNING,
+@rule("embedded.off-condition-sensor", severity=WARNING, needs=("OffCondition", "Schema"),
       description="The sensor of OffCondition is a sensor of the Schema.",
       source="documentation: the asset 'associated with this sensor' is shut off; the sensor is one of the model's inputs")
 def off_condition_sensor(ctx):

@@ -8,7 +8,7 @@ from l4e_contract.timestamps import describe
 DIAGNOSTICS_FILE = "model_diagnostics_results.json.gz"
 
 
-@rule("prose.unlabeled-quality",
+@rule("prose.unlabeled-quality", needs=("ModelQuality",),
       description="A model without labels, not imported, has ModelQuality CANNOT_DETERMINE_QUALITY (when ModelQuality is given).",
       source="documentation: 'If the model is unlabeled, the model quality can't be assessed and the value of "
              "ModelQuality is CANNOT_DETERMINE_QUALITY'")
@@ -22,7 +22,7 @@ def unlabeled_quality(ctx):
         yield "/ModelQuality", f"the model has no LabelsInputConfiguration, so ModelQuality must be CANNOT_DETERMINE_QUALITY, not {q}"
 
 
-@rule("prose.labeled-quality", severity=WARNING,
+@rule("prose.labeled-quality", severity=WARNING, needs=("LabelsInputConfiguration", "ModelQuality"),
       description="A model with labels is assessed: ModelQuality is QUALITY_THRESHOLD_MET or POOR_QUALITY_DETECTED.",
       source="documentation: 'If ... poor ... POOR_QUALITY_DETECTED. Otherwise, the value is QUALITY_THRESHOLD_MET'; "
              "labels that hold no event may still leave quality undetermined")
@@ -31,7 +31,7 @@ def labeled_quality(ctx):
         yield "/ModelQuality", "the model has labels but its quality is CANNOT_DETERMINE_QUALITY"
 
 
-@rule("prose.next-retraining-utc-day",
+@rule("prose.next-retraining-utc-day", needs=("NextScheduledRetrainingStartDate",),
       description="NextScheduledRetrainingStartDate is midnight UTC.",
       source="documentation: 'Lookout for Equipment truncates the time you provide to the nearest UTC day'")
 def next_retraining_day(ctx):
@@ -40,7 +40,7 @@ def next_retraining_day(ctx):
         yield "/NextScheduledRetrainingStartDate", f"{describe(t)} is not truncated to a UTC day"
 
 
-@rule("prose.labels-source", severity=WARNING,
+@rule("prose.labels-source", severity=WARNING, needs=("LabelsInputConfiguration",),
       description="LabelsInputConfiguration names exactly one source: S3InputConfiguration or LabelGroupName.",
       source="AWS documentation of CreateModel: labels come from an S3 location or a label group")
 def labels_source(ctx):
@@ -53,7 +53,7 @@ def labels_source(ctx):
                                             else "names neither an S3 location nor a label group")
 
 
-@rule("prose.diagnostics-prefix-file", severity=WARNING,
+@rule("prose.diagnostics-prefix-file", severity=WARNING, needs=("Status", "ModelDiagnosticsOutputConfiguration"),
       description=f"Once trained (SUCCESS), the diagnostics Prefix names the file {DIAGNOSTICS_FILE}.",
       source="documentation: 'When you call DescribeModel ..., prefix contains the file path and filename of the "
              f"model evaluation file' ({DIAGNOSTICS_FILE})")

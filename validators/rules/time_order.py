@@ -18,7 +18,7 @@ def _ordered(ctx, first: str, second: str, why: str):
 
 def _pair(rule_id: str, first: str, second: str, why: str, source: str, severity: str = "error"):
     """Register the rule `first <= second`."""
-    @rule(rule_id, description=f"{first} <= {second}.", source=source, severity=severity)
+    @rule(rule_id, description=f"{first} <= {second}.", source=source, severity=severity, needs=(first, second))
     def check(ctx):
         yield from _ordered(ctx, first, second, why)
 
@@ -52,7 +52,7 @@ _pair("time.created-before-import", "CreatedAt", "ImportJobStartTime",
       severity=WARNING)
 
 
-@rule("time.created-before-training",
+@rule("time.created-before-training", needs=("CreatedAt", "TrainingExecutionStartTime"),
       description="CreatedAt <= TrainingExecutionStartTime, for a model trained here (not imported).",
       source="logic: training runs on a model that exists; an imported model may carry its source's times")
 def created_before_training(ctx):
@@ -61,7 +61,7 @@ def created_before_training(ctx):
     yield from _ordered(ctx, "CreatedAt", "TrainingExecutionStartTime", "a model is trained after it is created")
 
 
-@rule("time.evaluation-after-training", severity=WARNING,
+@rule("time.evaluation-after-training", severity=WARNING, needs=("TrainingDataEndTime", "EvaluationDataStartTime"),
       description="The evaluation data range does not start before the training data range ends.",
       source="convention: AWS's demo app sets the evaluation start equal to the training end; "
              "nothing documents the order and a sibling service allows overlap")
@@ -71,6 +71,7 @@ def evaluation_after_training(ctx):
 
 
 @rule("time.next-retraining-after-latest", severity=WARNING,
+      needs=("LatestScheduledRetrainingStartTime", "NextScheduledRetrainingStartDate"),
       description="NextScheduledRetrainingStartDate is not before the day of LatestScheduledRetrainingStartTime.",
       source="logic: the next run is scheduled after the latest; compared by UTC day because the next date is truncated")
 def next_after_latest(ctx):

@@ -12,7 +12,7 @@ VERSION_TRIPLES = (
 )
 
 
-@rule("version.arn-pair",
+@rule("version.arn-pair", needs_any=[m for triple in VERSION_TRIPLES for m in triple[:2]],
       description="A version number and its ARN appear together (active and previous).",
       source="logic: ActiveModelVersionArn is 'the ARN of the model version used by the inference scheduler', "
              "the version ActiveModelVersion names")
@@ -23,7 +23,7 @@ def number_and_arn_together(ctx):
             yield f"/{absent}", f"{present} is present but {absent} is not"
 
 
-@rule("version.arn-number",
+@rule("version.arn-number", needs_any=[number for number, _, _ in VERSION_TRIPLES],
       description="A version ARN ends in /model-version/<that version number>.",
       source="AWS documentation: model version ARN is <model ARN>/model-version/<n>")
 def arn_names_its_number(ctx):
@@ -38,7 +38,7 @@ def arn_names_its_number(ctx):
             yield f"/{arn}", f"{arn} names version {parts[1]!r} but {number} is {n}"
 
 
-@rule("version.arn-belongs-to-model",
+@rule("version.arn-belongs-to-model", needs=("ModelArn",), needs_any=[arn for _, arn, _ in VERSION_TRIPLES],
       description="ActiveModelVersionArn and PreviousActiveModelVersionArn are ModelArn + /model-version/<n>.",
       source="AWS documentation: version ARN is <model ARN>/model-version/<n>; these are versions of this model")
 def version_of_this_model(ctx):
@@ -51,7 +51,7 @@ def version_of_this_model(ctx):
             yield f"/{arn}", f"{arn} belongs to {parts[0][:120]!r}, not to ModelArn"
 
 
-@rule("version.activation-time",
+@rule("version.activation-time", needs_any=[m for n, _, at in VERSION_TRIPLES for m in (n, at)],
       description="An activation time appears exactly when its version does (active and previous).",
       source="documentation: ModelVersionActivatedAt is 'the date the active model version was activated'")
 def activation_time_with_version(ctx):
@@ -61,7 +61,7 @@ def activation_time_with_version(ctx):
             yield f"/{absent}", f"{present} is present but {absent} is not"
 
 
-@rule("version.previous-requires-active",
+@rule("version.previous-requires-active", needs=("PreviousActiveModelVersion",),
       description="A previous active version implies a current active version.",
       source="documentation: the previous version was active 'prior to the current active model version'")
 def previous_needs_active(ctx):
@@ -69,7 +69,7 @@ def previous_needs_active(ctx):
         yield "/ActiveModelVersion", "PreviousActiveModelVersion is present but there is no ActiveModelVersion"
 
 
-@rule("version.previous-differs", severity=WARNING,
+@rule("version.previous-differs", severity=WARNING, needs=("ActiveModelVersion", "PreviousActiveModelVersion"),
       description="The previous active version is not the active version.",
       source="inference: activating the version that is already active is not expected to record a change")
 def previous_differs(ctx):
@@ -78,7 +78,7 @@ def previous_differs(ctx):
         yield "/PreviousActiveModelVersion", f"the previous active version equals the active version ({a})"
 
 
-@rule("version.retrained-number", severity=WARNING,
+@rule("version.retrained-number", severity=WARNING, needs=("LatestScheduledRetrainingModelVersion",),
       description="A version produced by scheduled retraining is 2 or higher.",
       source="AWS documentation: a retrained version is numbered one above the most recent version; "
              "the first version of a model is 1")
@@ -88,7 +88,7 @@ def retrained_above_one(ctx):
         yield "/LatestScheduledRetrainingModelVersion", f"retraining produced version {v}, but version 1 is the model's first"
 
 
-@rule("import.fields-together",
+@rule("import.fields-together", needs_any=("SourceModelVersionArn", "ImportJobStartTime", "ImportJobEndTime"),
       description="SourceModelVersionArn and ImportJobStartTime appear together; ImportJobEndTime needs ImportJobStartTime.",
       source="documentation: each of the three 'appears if the active model version was imported'")
 def import_fields(ctx):
@@ -101,7 +101,7 @@ def import_fields(ctx):
         yield "/ImportJobStartTime", "ImportJobEndTime is present but ImportJobStartTime is not"
 
 
-@rule("import.in-progress-has-source", severity=WARNING,
+@rule("import.in-progress-has-source", severity=WARNING, needs=("Status",),
       description="A model in IMPORT_IN_PROGRESS names its SourceModelVersionArn.",
       source="inference: an import always has a source version; the documentation ties the field to the active version")
 def import_in_progress_source(ctx):
