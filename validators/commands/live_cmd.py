@@ -57,10 +57,32 @@ class Progress:
             self.stream.flush()
 
 
+_exit_freeze_registered = False
+
+
+def _spare_the_collector():
+    """Keep Python's cyclic garbage collector off what botocore loaded; returns the undo.
+
+    botocore's models, endpoint data and the modules live as long as the run,
+    but each full collection walks them again, and so does the interpreter's
+    last one at exit: about 0.1 s each way on a 2-core machine. Frozen objects
+    are still freed by reference counting; only the cycle search skips them.
+    The freeze is undone when the run ends (a process that runs `live` in-process
+    goes on collecting normally) and done again at exit, when nothing is left to run.
+    """
+    import atexit
+    import gc
+
+    global _exit_freeze_registered
+    if not _exit_freeze_registered:
+        atexit.register(gc.freeze)
+        _exit_freeze_registered = True
+    gc.freeze()
+    return gc.unfreeze
+
+
 def run(args) -> int:
     from l4e_contract.aws import ClientSettings, connect, session
-    from l4e_contract.live import run_live
-    from l4e_contract.results import Result, exit_code, reporter, summarize
 
     if args.concurrency < 1 or args.max_attempts < 1:
         print("l4e-contract live: --concurrency and --max-attempts are at least 1", file=sys.stderr)
@@ -76,6 +98,16 @@ def run(args) -> int:
         print(f"l4e-contract live: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
               file=sys.stderr)
         return 2
+    thaw = _spare_the_collector()
+    try:
+        return _check(args, connections)
+    finally:
+        thaw()
+
+
+def _check(args, connections) -> int:
+    from l4e_contract.live import run_live
+    from l4e_contract.results import Result, exit_code, reporter, summarize
 
     out = reporter(args.format, sys.stdout, args.verbose)
     progress = Progress()
