@@ -9,6 +9,7 @@ import pytest
 from test_serve import fast_backoff, fleet, folder, trained, write_models  # noqa: F401 (fixtures)
 
 from l4e_contract import live
+from l4e_contract import serve as live_serve
 from l4e_contract.aws import ClientSettings, ReadOnlyViolation, connect, is_read_only
 from l4e_contract.cli import main
 from l4e_contract.serve import Faults, MockServer
@@ -399,3 +400,89 @@ def test_an_unwritable_report_dir_is_a_one_line_error(folder, tmp_path, capsys):
         code = main(["live", "--endpoint-url", server.endpoint_url, *FAST, "--report-dir", str(blocker / "reports")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("l4e-contract live: ") and "Traceback" not in err
+
+
+# --- speed without changing behaviour (issue 5) ------------------------------------------------
+
+
+def test_describing_starts_before_the_listing_ends(tmp_path, capsys):
+    """The first page's models are described while the next pages are fetched: no wait for the whole list."""
+    write_models(tmp_path, [trained(f"m-{i:03d}") for i in range(120)])
+    # latency keeps each ListModels page in flight long enough for the first describes to be sent meanwhile
+    with MockServer(tmp_path, faults=Faults(latency_ms=20)) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--concurrency", "4")
+        ops = server.operations
+    assert code == 0 and doc["summary"]["total"] == 120 and doc["summary"]["valid"] == 120
+    assert ops.count("ListModels") == 3 and ops.count("DescribeModel") == 120
+    last_list = len(ops) - 1 - ops[::-1].index("ListModels")
+    assert ops.index("DescribeModel") < last_list
+    # results keep the listing's order whatever order they finished in
+    assert [r["source"] for r in doc["results"]] == [f"us-east-1/model/m-{i:03d}" for i in range(120)]
+
+
+def test_a_listing_that_fails_after_a_page_still_accounts_for_the_models_listed(tmp_path, capsys):
+    write_models(tmp_path, [trained(f"m-{i:03d}") for i in range(70)])
+
+    class SecondPageFails(MockServer):
+        def _list(self, params):
+            if "NextToken" in params:
+                raise live_serve.ServiceError("InternalServerException", "page 2 is gone")
+            return super()._list(params)
+
+    with SecondPageFails(tmp_path) as server:
+        code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--concurrency", "4")
+    results = by_source(doc)
+    assert code == 2 and len(results) == 51  # the first page's 50 models and the failed listing
+    assert "server error (HTTP 500" in results["us-east-1/ListModels"]["error"]
+    assert all(results[f"us-east-1/model/m-{i:03d}"]["verdict"] == "valid" for i in range(50))
+
+
+def test_progress_while_listing_has_no_total():
+    import io
+
+    from l4e_contract.commands.live_cmd import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    bar = Progress(tty)
+    bar(0, None)
+    bar(3, None)
+    bar(3, 10)
+    assert "3 models checked (listing...)" in tty.getvalue()
+    assert tty.getvalue().endswith("3/10 models") and "\n" not in tty.getvalue()
+
+
+def test_the_session_is_botocore_s_and_answers_boto3_s_spellings(monkeypatch):
+    from l4e_contract.aws import session
+
+    sess = session(region="eu-west-1")
+    assert sess.region_name == "eu-west-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
+    assert session().region_name == "ap-southeast-2"
+    conn = connect("us-east-1", sess=sess, endpoint_url="http://127.0.0.1:9")
+    assert conn.client.meta.region_name == "us-east-1"
+    # the same guard whatever the session: nothing but reads can be sent
+    with pytest.raises(ReadOnlyViolation):
+        conn.client.delete_model(ModelName="pump-7")
+
+
+def test_the_collector_is_left_as_it_was(folder, capsys):
+    import gc
+
+    with MockServer(folder) as server:
+        code, _ = run_json(capsys, "--endpoint-url", server.endpoint_url)
+    assert code == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_summary_members_are_the_model_s_whichever_model_asks(folder):
+    from l4e_contract.serve import service_model
+
+    with MockServer(folder) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url)
+    assert live.summary_members(conn.client.meta.service_model) == live.summary_members()
+    assert set(live.summary_members()) == set(service_model().shape_for("ModelSummary").members)
+    assert "ModelName" in live.summary_members() and "Schema" not in live.summary_members()
