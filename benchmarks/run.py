@@ -324,14 +324,18 @@ def bench_live(args, texts, tmp: Path):
     if "--endpoint-url" not in help_text:
         return [row("live", "l4e-contract live", None, "s", "ideal", round(ideal, 3), None, "<= 1.3 x ideal", None,
                     note="the live command is not available in this build")], {}
-    def once(latency: int) -> tuple[float, int]:
-        server = subprocess.Popen([*L4E, "serve", str(folder), "--latency-ms", str(latency), "--exit-after", "300"],
+    def once(latency: int) -> tuple[float, int, dict]:
+        log = tmp / f"serve-{time.monotonic_ns()}.log"
+        # serve runs in its own process, as a user runs it: it does not share live's interpreter (GIL)
+        server = subprocess.Popen([*L4E, "serve", str(folder), "--latency-ms", str(latency), "--exit-after", "300",
+                                   "--log", str(log)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         try:
             line = server.stdout.readline()
             match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
             if not match:
                 raise RuntimeError(f"serve did not start: {line!r} {server.stderr.read()[-300:]!r}")
+            started = time.time()
             seconds, proc = wall([*L4E, "live", "--endpoint-url", match.group(1), "--concurrency", str(concurrency),
                                   "--unsigned", "--format", "json"], env=env)
         finally:
@@ -339,19 +343,40 @@ def bench_live(args, texts, tmp: Path):
             server.wait(timeout=10)
         try:
             doc = json.loads(proc.stdout)
-            return seconds, sum(1 for r in doc["results"] if r["verdict"] == "valid")
+            valid = sum(1 for r in doc["results"] if r["verdict"] == "valid")
         except ValueError:
-            return seconds, 0
+            valid = 0
+        return seconds, valid, phases(log, started, seconds, latency / 1000)
+
+    def phases(log: Path, started: float, seconds: float, latency: float) -> dict:
+        """Where the wall time went, from serve's request log (each line stamped when answered)."""
+        try:
+            entries = [json.loads(line) for line in log.read_text().splitlines()]
+        except (OSError, ValueError):
+            return {}
+        described = [e["at"] for e in entries if e["operation"] == "DescribeModel"]
+        if not entries or not described:
+            return {}
+        return {"start_up": entries[0]["at"] - latency - started,  # until the first request was received
+                "describing": described[-1] - (described[0] - latency),  # first describe received to last answered
+                "tail": started + seconds - described[-1]}  # the last answer to the process' exit
 
     runs = [once(latency_ms) for _ in range(1 if args.quick else 3)]
-    times, accounted = [t for t, _ in runs], [n for _, n in runs]
+    times, accounted = [t for t, _, _ in runs], [n for _, n, _ in runs]
+    split = {k: round(med([p[k] for _, _, p in runs if k in p]), 3) for k in ("start_up", "describing", "tail")
+             if any(k in p for _, _, p in runs)}
     # the same run with no injected latency: start-up, listing and per-call cost, which latency cannot hide
     floor = [once(0)[0] for _ in range(1 if args.quick else 2)]
+    phase_note = (f"; medians by phase: start-up {split['start_up']:.2f} s, describing {split['describing']:.2f} s "
+                  f"({split['describing'] / ideal:.2f} x ideal), after the last answer {split['tail']:.2f} s"
+                  if len(split) == 3 else "")
     return [row("live", f"l4e-contract live ({models} models, {latency_ms} ms, concurrency {concurrency})",
                 round(med(times), 3), "s", "ideal 200 x 50 ms / 8", round(ideal, 3), round(med(times) / ideal, 2),
                 "<= 1.3 x ideal, every model valid", med(times) / ideal <= 1.3 and min(accounted) == models,
-                samples=[round(t, 3) for t in times], models_valid=accounted,
-                note=f"the same run at 0 ms latency takes {med(floor):.2f} s (start-up, listing, per-call CPU)")], {}
+                samples=[round(t, 3) for t in times], models_valid=accounted, phases=split,
+                command=L4E[0],
+                note=f"the same run at 0 ms latency takes {med(floor):.2f} s (start-up, listing, per-call CPU)"
+                     f"{phase_note}")], {}
 
 
 # --- report -------------------------------------------------------------------
