@@ -12,6 +12,9 @@ from l4e_contract import arns, contract
 from l4e_contract.timestamps import WIRE, form_of, to_epoch
 
 
+_UNSEEN = object()
+
+
 class Context:
     """One response, as the rules read it.
 
@@ -26,15 +29,24 @@ class Context:
         self.doc = doc
         self.form = form
         self.has = doc.__contains__
-        # time(name) is the get of a table of every timestamp: every response meets the time rules
+        # time(name) is the get of a table of every timestamp, and stamps() a tuple of them, both built
+        # in this one pass: every response meets the time rules and the form rules
         times = {}
+        stamps = []
         for m in contract.timestamp_members():
             if m in doc:
                 v = doc[m]
-                # to_epoch(v) without the call for the wire form's finite floats (v - v is nan for inf and nan)
-                times[m] = v if v.__class__ is float and v - v == 0.0 else to_epoch(v)
+                if v.__class__ is float:
+                    # the wire form: to_epoch(v) without the call for finite floats (v - v is nan for inf and nan)
+                    times[m] = v if v - v == 0.0 else None
+                    stamps.append((m, v, WIRE))
+                else:
+                    times[m] = to_epoch(v)
+                    f = form_of(v)
+                    if f is not None:
+                        stamps.append((m, v, f))
         self.time = times.get
-        self._stamps: tuple[tuple[str, object, str], ...] | None = None
+        self._stamps = tuple(stamps)
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
         # so a run over many large responses holds one at a time
@@ -62,22 +74,11 @@ class Context:
 
     def stamps(self) -> tuple[tuple[str, object, str], ...]:
         """(member, value, form) of each timestamp member present with a timestamp form, in schema order."""
-        if self._stamps is None:
-            doc = self.doc
-            found = []
-            for m in contract.timestamp_members():
-                if m in doc:
-                    v = doc[m]
-                    # form_of(v), without a call for the common case: a float is the wire form
-                    f = WIRE if v.__class__ is float else form_of(v)
-                    if f is not None:
-                        found.append((m, v, f))
-            self._stamps = tuple(found)
         return self._stamps
 
     def arn(self, name: str) -> arns.Arn | None:
-        try:
-            return self._arns[name]
-        except KeyError:
+        # get with a default, not try/except KeyError: the first ask of each ARN would raise
+        parsed = self._arns.get(name, _UNSEEN)
+        if parsed is _UNSEEN:
             parsed = self._arns[name] = arns.parse(self.doc.get(name))
-            return parsed
+        return parsed

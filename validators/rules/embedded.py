@@ -10,6 +10,7 @@ from l4e_contract.report import WARNING
 from l4e_contract.rules.registry import rule
 
 METRICS_MEMBERS = ("ModelMetrics", "PriorModelMetrics")
+_UNSEEN = object()
 
 
 # json.loads(text) is decode(text) after a BOM test, and decode skips whitespace, scans, skips
@@ -72,58 +73,49 @@ def _schema_walk(doc) -> SchemaFacts:
     comps = doc.get("Components")
     if not isinstance(comps, list) or not comps:
         return SchemaFacts("has no Components list", None, ())
-    problem = None
     sensors = set()
     findings = []
     for i, comp in enumerate(comps):
-        where = f"Components[{i}]"
+        # the first problem in document order; once there is one, nothing else is read of the Schema
         if not isinstance(comp, dict):
-            problem = problem or f"{where} is not an object"
-            continue
+            return SchemaFacts(f"Components[{i}] is not an object", None, ())
         name = comp.get("ComponentName")
         if not isinstance(name, str) or not name:
-            problem = problem or f"{where} has no ComponentName"
+            return SchemaFacts(f"Components[{i}] has no ComponentName", None, ())
         cols = comp.get("Columns")
         if not isinstance(cols, list) or not cols:
-            problem = problem or f"{where} has no Columns list"
-            continue
-        if problem is not None:
-            return SchemaFacts(problem, None, ())  # nothing else is read of an unusable Schema
+            return SchemaFacts(f"Components[{i}] has no Columns list", None, ())
+        prefix = name + "\\"
         datetimes, odd = 0, None
         for j, col in enumerate(cols):
-            if not isinstance(col, dict):
-                problem = f"{where}.Columns[{j}] is not {{Name, Type}} with string values"
-                break
-            col_name, kind = col.get("Name"), col.get("Type")
-            if not isinstance(col_name, str) or not isinstance(kind, str):
-                problem = f"{where}.Columns[{j}] is not {{Name, Type}} with string values"
-                break
-            if kind == "DATETIME":
-                datetimes += 1
-            else:
-                sensors.add(f"{name}\\{col_name}")
-                if kind != "DOUBLE":
-                    odd = {kind} if odd is None else odd | {kind}
-        if problem is not None:
-            continue
+            if isinstance(col, dict):
+                col_name, kind = col.get("Name"), col.get("Type")
+                if isinstance(col_name, str) and isinstance(kind, str):
+                    if kind == "DATETIME":
+                        datetimes += 1
+                    else:
+                        sensors.add(prefix + col_name)
+                        if kind != "DOUBLE":
+                            odd = {kind} if odd is None else odd | {kind}
+                    continue
+            return SchemaFacts(f"Components[{i}].Columns[{j}] is not {{Name, Type}} with string values", None, ())
         if datetimes != 1:
             findings.append(f"component {name!r} has {datetimes} DATETIME columns, not 1")
         if odd:
             findings.append(f"component {name!r} has columns of type {', '.join(sorted(odd))}")
-    if problem is not None:
-        return SchemaFacts(problem, None, ())
     return SchemaFacts(None, sensors, findings)
+
+
+_SCHEMA_KEY = ("facts", "Schema")
 
 
 def schema_facts(ctx) -> SchemaFacts | None:
     """The Schema's facts, worked out once per response; None if Schema is absent, empty or not JSON."""
-    key = ("facts", "Schema")
-    try:
-        return ctx.memo[key]
-    except KeyError:
+    facts = ctx.memo.get(_SCHEMA_KEY, _UNSEEN)  # a default, not KeyError: raising costs more than the lookup
+    if facts is _UNSEEN:
         doc, problem = embedded(ctx, "Schema")
-        facts = ctx.memo[key] = None if problem or doc is None else _schema_walk(doc)
-        return facts
+        facts = ctx.memo[_SCHEMA_KEY] = None if problem or doc is None else _schema_walk(doc)
+    return facts
 
 
 @rule("embedded.schema-json", needs=("Schema",),
@@ -179,14 +171,17 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
     if not isinstance(items, list):
         facts.problem = facts.problem or f"{key} is not a list"
         return
+    # locals, written back at the end: metrics hold hundreds of diagnostics
+    problem, sensor, order = facts.problem, facts.sensor, facts.order
     for i, r in enumerate(items):
         if not isinstance(r, dict):
-            facts.problem = facts.problem or f"{key}[{i}] is not {{start, end}} with text values"
+            problem = problem or f"{key}[{i}] is not {{start, end}} with text values"
             continue
         start, end = r.get("start"), r.get("end")
-        if isinstance(start, str) and isinstance(end, str):
+        texts = isinstance(start, str) and isinstance(end, str)
+        if texts:
             # datetime.fromisoformat (C) is the definition of "ISO 8601 text" here; it is also what
-            # tells a real date from a well-shaped unreal one, so no text comparison can stand in for it
+            # tells a real date from a well-shaped unreal one, so comparing the texts cannot replace it
             try:
                 t0 = _fromisoformat(start)
             except (TypeError, ValueError):
@@ -196,21 +191,21 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
             except (TypeError, ValueError):
                 t1 = None
             if t0 is None or t1 is None:
-                facts.order.append(f"{m}: {key}[{i}] has a time that is not ISO 8601 text")
+                order.append(f"{m}: {key}[{i}] has a time that is not ISO 8601 text")
             elif (t0.tzinfo is None) != (t1.tzinfo is None):
-                facts.order.append(f"{m}: {key}[{i}] mixes times with and without an offset")
+                order.append(f"{m}: {key}[{i}] mixes times with and without an offset")
             elif t0 > t1:
-                facts.order.append(f"{m}: {key}[{i}] ends ({end}) before it starts ({start})")
-        elif facts.problem is None:
-            facts.problem = f"{key}[{i}] is not {{start, end}} with text values"
-            if not with_diagnostics:
-                continue
-        if not with_diagnostics or "diagnostics" not in r:
+                order.append(f"{m}: {key}[{i}] ends ({end}) before it starts ({start})")
+        else:
+            problem = problem or f"{key}[{i}] is not {{start, end}} with text values"
+        if not with_diagnostics:
             continue
-        diags = r["diagnostics"]
+        diags = r.get("diagnostics", _UNSEEN)
+        if diags is _UNSEEN:
+            continue
         if not isinstance(diags, list):
-            if facts.problem is None and isinstance(start, str) and isinstance(end, str):
-                facts.problem = f"{key}[{i}].diagnostics is not a list of {{name, value}}"
+            if texts:
+                problem = problem or f"{key}[{i}].diagnostics is not a list of {{name, value}}"
             continue
         shape_ok = True
         for d in diags:
@@ -224,13 +219,15 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
             v = d.get("value")
             if v.__class__ is not float and not _is_num(v):
                 shape_ok = False
-            if facts.sensor is None:
+            # a name of the Schema holds a backslash, so only other names need the two tests
+            if sensor is None and (known is None or name not in known):
                 if "\\" not in name:
-                    facts.sensor = f"{m}: diagnostic {name[:80]!r} is not component\\sensor"
-                elif known is not None and name not in known:
-                    facts.sensor = f"{m}: diagnostic {name[:80]!r} is not a sensor of the Schema"
-        if not shape_ok and facts.problem is None and isinstance(start, str) and isinstance(end, str):
-            facts.problem = f"{key}[{i}].diagnostics is not a list of {{name, value}}"
+                    sensor = f"{m}: diagnostic {name[:80]!r} is not component\\sensor"
+                elif known is not None:
+                    sensor = f"{m}: diagnostic {name[:80]!r} is not a sensor of the Schema"
+        if not shape_ok and texts:
+            problem = problem or f"{key}[{i}].diagnostics is not a list of {{name, value}}"
+    facts.problem, facts.sensor = problem, sensor
 
 
 def _counts_problem(obj, where, ints, nums) -> str | None:
@@ -276,12 +273,11 @@ def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
 
     Facts are None when the member is absent, empty or not JSON."""
     key = ("facts", m)
-    try:
-        return ctx.memo[key]
-    except KeyError:
+    found = ctx.memo.get(key, _UNSEEN)
+    if found is _UNSEEN:
         doc, problem = embedded(ctx, m)
         found = ctx.memo[key] = (problem, None if problem or doc is None else _metrics_walk(m, doc, sensors(ctx)))
-        return found
+    return found
 
 
 @rule("embedded.metrics-json", needs_any=METRICS_MEMBERS,

@@ -20,7 +20,10 @@ def _pair(rule_id: str, first: str, second: str, why: str, source: str, severity
     """Register the rule `first <= second`."""
     @rule(rule_id, description=f"{first} <= {second}.", source=source, severity=severity, needs=(first, second))
     def check(ctx):
-        yield from _ordered(ctx, first, second, why)
+        # _ordered's test, inline: one generator frame, not two, for a rule that nearly always finds nothing
+        a, b = ctx.time(first), ctx.time(second)
+        if a is not None and b is not None and a > b:
+            yield f"/{second}", f"{second} ({describe(b)}) is before {first} ({describe(a)}): {why}"
 
     check.__name__ = rule_id.replace(".", "_").replace("-", "_")
     return check
