@@ -486,3 +486,21 @@ def test_summary_members_are_the_model_s_whichever_model_asks(folder):
     assert live.summary_members(conn.client.meta.service_model) == live.summary_members()
     assert set(live.summary_members()) == set(service_model().shape_for("ModelSummary").members)
     assert "ModelName" in live.summary_members() and "Schema" not in live.summary_members()
+
+
+def test_a_failing_callback_stops_the_run_and_its_workers(folder):
+    import threading
+
+    class Closed(Exception):
+        pass
+
+    def on_result(result):
+        raise Closed(result.source)  # as a closed stdout would
+
+    with MockServer(folder, faults=Faults(latency_ms=100)) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url)
+        with pytest.raises(Closed):
+            live.run_live([conn], concurrency=1, on_result=on_result)
+        described = server.operations.count("DescribeModel")
+    assert 1 <= described < len(server.models)  # the models not yet started were never described
+    assert not [t for t in threading.enumerate() if t.name.startswith("l4e-live")]

@@ -368,6 +368,10 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
     except KeyboardInterrupt:
         run.interrupted = True
         pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:
+        # a caller's callback failed (a closed stdout...): describe nothing more, and let it be seen
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
     else:
         pool.shutdown(wait=True)
     run.results.extend(listing_errors)
