@@ -398,8 +398,10 @@ def test_an_unwritable_report_dir_is_a_one_line_error(folder, tmp_path, capsys):
     blocker.write_text("not a folder")
     with MockServer(folder) as server:
         code = main(["live", "--endpoint-url", server.endpoint_url, *FAST, "--report-dir", str(blocker / "reports")])
-    err = capsys.readouterr().err
-    assert code == 2 and err.startswith("l4e-contract live: ") and "Traceback" not in err
+    out = capsys.readouterr()
+    assert code == 2 and out.err.startswith("l4e-contract live: ") and "Traceback" not in out.err
+    assert len(out.err.strip().splitlines()) == 1 and str(blocker) in out.err  # one line, naming where
+    assert f"{len(server.models)} valid" in out.out  # the results themselves were still printed
 
 
 # --- speed without changing behaviour (issue 5) ------------------------------------------------
