@@ -268,8 +268,11 @@ def test_parsed_and_envelope_recordings_are_served_as_wire(tmp_path):
                                                  "body": trained("env-1")}))
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "list.json").write_text("[1, 2]")
+    (tmp_path / "m.json").write_text(json.dumps({**parsed(trained("meta-1")),
+                                                 "ResponseMetadata": {"HTTPStatusCode": 200, "RetryAttempts": 0}}))
     models, skipped = load_recordings(tmp_path)
-    assert set(models) == {"parsed-1", "env-1"}
+    assert set(models) == {"parsed-1", "env-1", "meta-1"}
+    assert "ResponseMetadata" not in models["meta-1"]  # boto3 adds it; the service never sends it
     assert models["parsed-1"]["CreatedAt"] == body["CreatedAt"]
     assert models["parsed-1"]["TrainingExecutionEndTime"] == 1685581200.5
     assert len(skipped) == 2 and any("bad.json" in s for s in skipped)

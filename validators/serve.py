@@ -149,9 +149,11 @@ class ServiceError(Exception):
 def to_wire(body: dict) -> dict:
     """The wire form of a response: parsed-form timestamp text becomes epoch seconds.
 
-    Whole seconds stay integers, as the service writes them.
+    Whole seconds stay integers, as the service writes them. boto3's
+    ResponseMetadata is dropped: the client adds it, the service never sends it.
     """
     out = dict(body)
+    out.pop("ResponseMetadata", None)
     for name in contract.timestamp_members():
         value = out.get(name)
         if isinstance(value, str):
