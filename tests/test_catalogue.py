@@ -42,6 +42,14 @@ def test_inferred_rules_are_warnings():
             assert r.severity == WARNING, r.id
 
 
+def test_live_checks_are_in_the_catalogue_too():
+    from l4e_contract.live import LIVE_RULES
+
+    listed = {r["id"] for r in catalogue()["across_calls"]}
+    assert listed == set(LIVE_RULES) and {"live.summary-agrees", "live.wire-timestamps"} <= listed
+    assert "live.summary-agrees" in markdown(catalogue())
+
+
 def test_non_rules_say_why_not():
     assert NON_RULES
     for n in NON_RULES:

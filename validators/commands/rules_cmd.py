@@ -20,7 +20,15 @@ def catalogue() -> dict:
     rules += [{"id": r.id, "severity": r.severity, "description": r.description, "source": r.source}
               for r in sorted(RULES.values(), key=lambda r: r.id)]
     non = [{"about": n.about, "sentence": n.sentence, "why_not": n.why_not} for n in NON_RULES]
-    return {"rules": rules, "not_rules": non}
+    return {"rules": rules, "across_calls": across_calls(), "not_rules": non}
+
+
+def across_calls() -> list[dict]:
+    """Findings only `live` can make: they compare two calls, or the wire body with boto3's dict."""
+    from l4e_contract.live import LIVE_RULES
+
+    return [{"id": i, "severity": "error", "description": d, "source": "l4e-contract live"}
+            for i, d in LIVE_RULES.items()]
 
 
 def markdown(cat: dict) -> str:
@@ -30,6 +38,11 @@ def markdown(cat: dict) -> str:
     for r in cat["rules"]:
         esc = lambda s: s.replace("|", "\\|").replace("\\\\", "\\\\")
         lines.append(f"| `{r['id']}` | {r['severity']} | {esc(r['description'])} | {esc(r['source'])} |")
+    lines += ["", "## Checks across calls (`l4e-contract live`)", "",
+              "These need two calls, or the raw body beside boto3's dict, so `validate` cannot make them.", "",
+              "| id | severity | rule |", "| --- | --- | --- |"]
+    for r in cat["across_calls"]:
+        lines.append(f"| `{r['id']}` | {r['severity']} | {r['description'].replace('|', '/')} |")
     lines += ["", "## Sentences that are not rules, and why", "", "| member | sentence | why not |", "| --- | --- | --- |"]
     for n in cat["not_rules"]:
         lines.append(f"| {n['about']} | {n['sentence'].replace('|', '/')} | {n['why_not'].replace('|', '/')} |")
