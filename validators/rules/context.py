@@ -9,7 +9,7 @@ ARNs), so the answers are worked out once per response and kept on the context.
 from __future__ import annotations
 
 from l4e_contract import arns, contract
-from l4e_contract.timestamps import WIRE, form_of, to_epoch
+from l4e_contract.timestamps import PARSED, WIRE, TimestampError, form_of, parse_rfc3339, to_epoch
 
 
 _UNSEEN = object()
@@ -23,7 +23,7 @@ class Context:
     rules ask them some sixty times a response.
     """
 
-    __slots__ = ("doc", "form", "_stamps", "_arns", "memo", "has", "time")
+    __slots__ = ("doc", "form", "_stamps", "_text_errors", "_arns", "memo", "has", "time")
 
     def __init__(self, doc: dict, form: str):
         self.doc = doc
@@ -33,6 +33,7 @@ class Context:
         # in this one pass: every response meets the time rules and the form rules
         times = {}
         stamps = []
+        errors = {}
         for m in contract.timestamp_members():
             if m in doc:
                 v = doc[m]
@@ -40,6 +41,15 @@ class Context:
                     # the wire form: to_epoch(v) without the call for finite floats (v - v is nan for inf and nan)
                     times[m] = v if v - v == 0.0 else None
                     stamps.append((m, v, WIRE))
+                elif isinstance(v, str):
+                    # the parsed form: to_epoch(v), keeping why a text is not an instant for
+                    # form.timestamp-valid, which would otherwise parse every text a second time
+                    try:
+                        times[m] = parse_rfc3339(v)
+                    except TimestampError as exc:
+                        times[m] = None
+                        errors[m] = exc
+                    stamps.append((m, v, PARSED))
                 else:
                     times[m] = to_epoch(v)
                     f = form_of(v)
@@ -47,6 +57,7 @@ class Context:
                         stamps.append((m, v, f))
         self.time = times.get
         self._stamps = tuple(stamps)
+        self._text_errors = errors
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
         # so a run over many large responses holds one at a time
@@ -75,6 +86,10 @@ class Context:
     def stamps(self) -> tuple[tuple[str, object, str], ...]:
         """(member, value, form) of each timestamp member present with a timestamp form, in schema order."""
         return self._stamps
+
+    def text_error(self, name: str) -> TimestampError | None:
+        """Why the parsed-form (text) timestamp `name` is not an instant; None if it is one, or is not text."""
+        return self._text_errors.get(name)
 
     def arn(self, name: str) -> arns.Arn | None:
         # get with a default, not try/except KeyError: the first ask of each ARN would raise

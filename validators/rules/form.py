@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from l4e_contract.rules.registry import rule
-from l4e_contract.timestamps import PARSED, TimestampError, parse_rfc3339
+from l4e_contract.timestamps import PARSED
 
 
 @rule("form.timestamp-form",
@@ -32,10 +32,8 @@ def one_timestamp_form(ctx):
 def real_instants(ctx):
     for m, v, f in ctx.stamps():
         if f == PARSED:
-            try:
-                parse_rfc3339(v)
-            except TimestampError as exc:
-                # the schema's pattern already names text of the wrong shape
-                if "real date" in str(exc):
-                    yield f"/{m}", f"{v[:40]!r} is {exc}"
+            exc = ctx.text_error(m)  # parse_rfc3339's error, from the Context's one parse of each text
+            # the schema's pattern already names text of the wrong shape
+            if exc is not None and "real date" in str(exc):
+                yield f"/{m}", f"{v[:40]!r} is {exc}"
         # a naive boto3 datetime is the schema's finding (schema.timestamp: no UTC offset), not reported twice
