@@ -79,4 +79,8 @@ def to_text(epoch: float) -> str:
 
 
 def describe(epoch: float) -> str:
-    return _dt.datetime.fromtimestamp(epoch, _UTC).isoformat().replace("+00:00", "Z")
+    """Readable UTC text of epoch seconds, for messages; raw seconds where no calendar date exists."""
+    try:
+        return _dt.datetime.fromtimestamp(epoch, _UTC).isoformat().replace("+00:00", "Z")
+    except (OverflowError, OSError, ValueError):  # e.g. 2**70 seconds: past year 9999
+        return f"{epoch:g} epoch seconds"
