@@ -322,12 +322,11 @@ def describe_call(conn, name: str, recorded: dict) -> Call:
         wire = l4e_contract.validate(call.body).violations
         for v in wire:
             call.fail(CONTRACT, f"[{v.rule}] {v.message}", v.pointer)
-        if parsed is not None:
-            wire_rules = {(v.pointer, v.rule) for v in wire}
-            as_parsed = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
-            for v in l4e_contract.validate(as_parsed).violations:
-                if (v.pointer, v.rule) not in wire_rules:
-                    call.fail(CONTRACT, f"in boto3's parsed dict: [{v.rule}] {v.message}", v.pointer)
+        if isinstance(parsed, dict):
+            from l4e_contract.live import parsed_only_violations
+
+            for v in parsed_only_violations(wire, parsed):
+                call.fail(CONTRACT, f"in boto3's parsed dict: [{v.rule}] {v.message}", v.pointer)
         _structure(call, recorded, call.body)
     elif call.status == 200:
         call.fail(CONTRACT, "the 200 body is not a DescribeModel response (a JSON object)")

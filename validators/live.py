@@ -243,6 +243,16 @@ def wire_timestamp_problems(wire) -> list[Violation]:
 # --- one model -------------------------------------------------------------------------------
 
 
+def parsed_only_violations(wire_violations, parsed: dict, *, strict: bool = False) -> list[Violation]:
+    """Violations of boto3's parsed dict that the wire body it came from does not have:
+    what botocore changed on the data's way to the user. ResponseMetadata is boto3's own, left out."""
+    from l4e_contract.validate import validate
+
+    seen = {(v.pointer, v.rule) for v in wire_violations}
+    body = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+    return [v for v in validate(body, strict=strict).violations if (v.pointer, v.rule) not in seen]
+
+
 def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
                 listed: bool = False) -> tuple[Result, object]:
     """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
@@ -272,11 +282,8 @@ def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
     if parse_error is not None:
         report.add(Violation("", PARSED_RULE, f"botocore could not parse this 200 response: {parse_error}"))
     elif isinstance(parsed, dict):
-        parsed = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
-        seen = {(v.pointer, v.rule) for v in report.violations}
-        for v in validate(parsed, strict=strict).violations:
-            if (v.pointer, v.rule) not in seen:
-                report.add(Violation(v.pointer, PARSED_RULE, f"in boto3's parsed dict: [{v.rule}] {v.message}"))
+        for v in parsed_only_violations(report.violations, parsed, strict=strict):
+            report.add(Violation(v.pointer, PARSED_RULE, f"in boto3's parsed dict: [{v.rule}] {v.message}"))
     if summary is not None and isinstance(wire, dict):
         # the client's own model: the one botocore used for this very call, already loaded
         members = summary_members(conn.client.meta.service_model)
