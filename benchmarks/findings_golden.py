@@ -184,7 +184,7 @@ def build(out_path):
     for f in sorted(glob.glob(str(ROOT / "contracts" / "recordings" / "**" / "*.json"), recursive=True)):
         from l4e_contract import loader
         try:
-            docs.append(loader.unwrap_recording(loader.load_file(f)))
+            docs.append(loader.unwrap_recording(loader.load_file(f))[0])  # (body, meta)
         except Exception as e:
             print("skip", f, e)
     gen = []

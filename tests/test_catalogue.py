@@ -85,13 +85,21 @@ def test_pyproject_maps_only_l4e_contract_packages():
 
 
 def test_the_wheel_ships_only_the_l4e_contract_package(tmp_path):
+    import shutil
+
+    # built from a copy: a build in the checkout leaves build/, whose stale modules a later wheel would ship
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "reports",
+                                                             ".hypothesis", "__pycache__", ".pytest_cache"))
+    out = tmp_path / "dist"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
+                            "-w", str(out), str(src)], capture_output=True, text=True)
     if built.returncode != 0 and "bdist_wheel" in built.stderr + built.stdout:
         pytest.skip("this setuptools cannot build wheels offline (no bdist_wheel)")
     assert built.returncode == 0, built.stderr[-2000:]
-    [wheel] = tmp_path.glob("*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
+    [wheel] = out.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"l4e_contract"}
     assert "l4e_contract/schemas/describe_model.response.schema.json" in names

@@ -119,8 +119,11 @@ def test_a_rule_without_a_mutation_is_reported_missed():
 
 def test_a_mutation_that_breaks_more_than_its_rule_is_reported_missed(monkeypatch):
     # a mutation registered under the wrong id is caught as a blind spot, not counted as coverage
+    import dataclasses
+
     real = MUTATIONS["arn.model-name"]
-    monkeypatch.setitem(MUTATIONS, "arn.dataset-name", real)
+    # the mutation says it breaks arn.dataset-name, but what it breaks is arn.model-name
+    monkeypatch.setitem(MUTATIONS, "arn.dataset-name", dataclasses.replace(real, rule="arn.dataset-name"))
     row = check_rule("arn.dataset-name", ERROR, 3)
     assert row["status"] == "missed" and "arn.model-name" in row["problem"]
 

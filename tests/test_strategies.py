@@ -216,6 +216,8 @@ def test_wire_timestamps_are_epoch_seconds_exact_to_the_millisecond():
 def test_bad_arguments_say_what_is_wrong():
     with pytest.raises(ValueError, match="form must be one of"):
         describe_model_responses("xml")
+    with pytest.raises(ValueError, match="labels must be"):
+        describe_model_responses(labels="S3")  # a typo would mark the model labelled and give it no labels
     with pytest.raises(ValueError, match="unknown lifecycle stage"):
         describe_model_responses(lifecycles="retired")
     with pytest.raises(ValueError, match="is not a rule id"):

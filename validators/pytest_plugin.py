@@ -101,10 +101,10 @@ def strict_stubber_class():
                 if method == "describe_model":
                     from l4e_contract import validate
 
-                    report = validate(service_response)
                     if isinstance(service_response, dict):
                         # botocore's own check first: its errors read as they always have
                         self._validate_operation_response("DescribeModel", service_response)
+                    report = validate(service_response)
                     if report.violations:
                         raise ParamValidationError(report=failure_message(report, "stub response"))
                 super().add_response(method, service_response, expected_params)

@@ -74,6 +74,9 @@ def describe_model_responses(form: str = "wire", *, lifecycles: str | Iterable[s
     """
     if form not in FORMS:
         raise ValueError(f"form must be one of {', '.join(FORMS)}, not {form!r}")
+    if labels not in (None, True, False, "s3", "group"):
+        # any other text would mark the model labelled and give it no labels: invalid "valid" responses
+        raise ValueError(f'labels must be None, True, False, "s3" or "group", not {labels!r}')
     return _responses(form, _stages(lifecycles), edge_cases, dict(
         labels=labels, kms=kms, off_condition=off_condition, diagnostics=diagnostics, scheduler=scheduler))
 
