@@ -163,3 +163,42 @@ def test_the_installed_command_runs(tmp_path):
     proc = subprocess.run(["l4e-contract", "validate", "--format", "json", str(f)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["valid"] == 1
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error_result_not_a_silent_gap(tmp_path, capsys):
+    import os
+
+    if os.geteuid() == 0:
+        # root lists any folder: make the walk fail the way an unreadable folder does
+        from l4e_contract import loader
+
+        real_walk = os.walk
+
+        def walk(top, onerror=None, **kw):
+            for entry in real_walk(top, onerror=onerror, **kw):
+                yield entry
+            onerror(PermissionError(13, "Permission denied", str(tmp_path / "locked")))
+
+        loader.os.walk = walk
+        try:
+            code, doc = _run_json(capsys, tmp_path)
+        finally:
+            loader.os.walk = real_walk
+    else:
+        (tmp_path / "locked").mkdir()
+        (tmp_path / "locked").chmod(0)
+        code, doc = _run_json(capsys, tmp_path)
+        (tmp_path / "locked").chmod(0o755)
+    (tmp_path / "good.json").write_text(json.dumps(GOOD))
+    assert code == 2
+    [r] = [r for r in doc["results"] if r["source"].endswith("locked")]
+    assert r["verdict"] == "error" and r["error"].startswith("cannot read folder: Permission denied")
+
+
+def test_embedded_json_refuses_nan_as_the_file_loader_does():
+    from l4e_contract import validate
+
+    doc = {**GOOD, "Status": "SUCCESS", "ModelMetrics": '{"unknown_event_metrics": {"num_identified": NaN}}'}
+    report = validate(doc)
+    assert "embedded.metrics-json" in report.rules
+    assert any("NaN is not JSON" in v.message for v in report.violations)

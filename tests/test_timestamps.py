@@ -45,3 +45,23 @@ def test_reports_draw_timelines_of_out_of_calendar_epochs(tmp_path):
     where = write_reports([result], tmp_path, command="validate", documents={"huge.json": doc})
     assert json.loads((where / "report.json").read_text())["summary"]["invalid"] == 1
     assert "huge.json" in (where / "index.html").read_text()
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), 10 ** 400])
+def test_wire_seconds_that_are_no_finite_float_are_violations(value):
+    report = validate({**BASE, "CreatedAt": value})
+    assert report.rules == {"form.timestamp-valid"}
+    assert "finite number of epoch seconds" in report.violations[0].message
+
+
+def test_an_overflowing_number_in_a_file_is_a_violation_and_a_huge_integer_a_load_error(tmp_path):
+    from l4e_contract.commands.validate_cmd import check_file
+
+    f = tmp_path / "inf.json"
+    f.write_text(json.dumps(BASE)[:-1] + ', "LastUpdatedTime": 1e999}')
+    result = check_file(str(f))
+    assert result.verdict == "invalid" and {v.rule for v in result.violations} == {"form.timestamp-valid"}
+    g = tmp_path / "digits.json"
+    g.write_text(json.dumps(BASE)[:-1] + ', "LastUpdatedTime": ' + "1" * 5000 + "}")
+    result = check_file(str(g))
+    assert result.verdict == "error" and "malformed JSON" in result.error and "\n" not in result.error

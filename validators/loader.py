@@ -62,6 +62,8 @@ def parse_json(data: bytes | str, what: str = "document"):
         if exc.msg != "Extra data" and (exc.pos >= len(text.rstrip()) or "Unterminated" in exc.msg):
             raise LoadError(f"truncated or malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
         raise LoadError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise LoadError(f"malformed JSON: {str(exc).split(';')[0][:120]}") from None
     except RecursionError:
         # json's C scanner stops cleanly at the interpreter's recursion limit
         raise LoadError(f"{what} nests too deeply to parse (thousands of levels)") from None
@@ -76,6 +78,8 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
             raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
         with open(path, "rb", buffering=0) as fh:
             data = _read_at_most(fh, size, max_bytes + 1)
+        if len(data) > max_bytes:  # a pipe, or a file that grew after its size was read
+            raise LoadError(f"file is over the {max_bytes:,} byte limit")
     except LoadError:
         raise
     except IsADirectoryError:
@@ -120,12 +124,21 @@ def iter_json_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
+            unreadable: list[OSError] = []  # a folder that cannot be listed is a result, not a silent gap
+            for root, dirs, files in os.walk(p, onerror=unreadable.append):
                 dirs.sort()
+                yield from _folder_errors(unreadable, raw)
                 for name in sorted(files):
                     if name.endswith(".json"):
                         yield os.path.join(root, name), None
+            yield from _folder_errors(unreadable, raw)
         elif p.exists():
             yield raw, None
         else:
             yield raw, "no such file or folder"
+
+
+def _folder_errors(errors: list, fallback: str):
+    while errors:
+        err = errors.pop(0)
+        yield err.filename or fallback, f"cannot read folder: {err.strerror or err}"

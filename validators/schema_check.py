@@ -26,7 +26,8 @@ def short(value) -> str:
     text = repr(value)
     if len(text) <= SHORT:
         return text
-    size = f"{len(value):,} characters" if isinstance(value, (str, list, dict)) else "long value"
+    size = (f"{len(value):,} characters" if isinstance(value, str)
+            else f"{len(value):,} items" if isinstance(value, (list, dict)) else "long value")
     return f"{text[:SHORT - 20]}... ({size})"
 
 

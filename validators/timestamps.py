@@ -62,7 +62,11 @@ def to_epoch(value) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if value == value and abs(value) != float("inf") else None
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            return None
+        return seconds if seconds - seconds == 0.0 else None  # not NaN or infinite
     if isinstance(value, str):
         try:
             return parse_rfc3339(value)

@@ -17,7 +17,13 @@ _UNSEEN = object()
 # whitespace and checks nothing is left. A document that starts with its value and ends with it
 # needs only the scan: the C scanner's own call. Anything else goes to json.loads, which
 # gives the same value or the same error.
-_scan = json.decoder.JSONDecoder().scan_once
+def _no_constant(name: str):
+    # NaN and Infinity are not JSON: the file loader refuses them too
+    raise ValueError(f"{name} is not JSON")
+
+
+_decoder = json.decoder.JSONDecoder(parse_constant=_no_constant)
+_scan = _decoder.scan_once
 
 
 def _parse(text: str):
@@ -29,7 +35,7 @@ def _parse(text: str):
     except (StopIteration, ValueError, RecursionError):
         pass
     try:
-        return json.loads(text), None
+        return _decoder.decode(text), None
     except ValueError as exc:
         return None, f"is not JSON ({exc.__class__.__name__}: {str(exc)[:80]})"
     except RecursionError:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from l4e_contract.rules.registry import rule
-from l4e_contract.timestamps import PARSED
+from l4e_contract.timestamps import PARSED, WIRE
 
 
 @rule("form.timestamp-form",
@@ -27,8 +27,10 @@ def one_timestamp_form(ctx):
 
 
 @rule("form.timestamp-valid",
-      description="Parsed-form timestamps name a real date and time (the schema checks their shape).",
-      source="model: timestamp members are instants; RFC 3339 requires a valid date and an offset")
+      description="Timestamps are real instants: parsed-form text names a real date and time (the schema checks "
+                  "its shape); wire-form seconds are a finite number a float can hold.",
+      source="model: timestamp members are instants; RFC 3339 requires a valid date and an offset; "
+             "botocore reads epoch seconds as a float")
 def real_instants(ctx):
     for m, v, f in ctx.stamps():
         if f == PARSED:
@@ -36,4 +38,7 @@ def real_instants(ctx):
             # the schema's pattern already names text of the wrong shape
             if exc is not None and "real date" in str(exc):
                 yield f"/{m}", f"{v[:40]!r} is {exc}"
+        elif f == WIRE and ctx.time(m) is None:
+            # 1e999 reads as inf, and a 400-digit integer overflows a float: no instant either way
+            yield f"/{m}", "is not a finite number of epoch seconds"
         # a naive boto3 datetime is the schema's finding (schema.timestamp: no UTC offset), not reported twice

@@ -72,12 +72,14 @@ def retraining_failed_reason(ctx):
         yield "/LatestScheduledRetrainingFailedReason", "the latest retraining FAILED but no reason is given"
 
 
-@rule("retraining.reason-only-when-failed", severity=WARNING, needs=("LatestScheduledRetrainingFailedReason",),
+@rule("retraining.reason-only-when-failed", severity=WARNING,
+      needs=("LatestScheduledRetrainingFailedReason", "LatestScheduledRetrainingStatus"),
       description="LatestScheduledRetrainingFailedReason appears only when the latest retraining FAILED.",
       source="documentation: the reason is given 'if ... the training failed'")
 def retraining_reason_only_failed(ctx):
     status = ctx.str("LatestScheduledRetrainingStatus")
-    if ctx.has("LatestScheduledRetrainingFailedReason") and status != "FAILED":
+    # an absent status is retraining.details-need-status's finding, not reported twice
+    if ctx.has("LatestScheduledRetrainingFailedReason") and status is not None and status != "FAILED":
         yield "/LatestScheduledRetrainingFailedReason", f"a retraining failure reason is present but the status is {status}"
 
 
