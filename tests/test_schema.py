@@ -210,3 +210,26 @@ def test_drift_from_a_changed_botocore_model_is_named():
     regenerated = schema_gen.generate(ServiceModel(raw, "lookoutequipment"))
     changes = schema_changes(contract.schema(), regenerated)
     assert sorted(changes) == ["new enum value 'DELETING' in ModelStatus", "new member ModelColour in response"]
+
+
+def test_a_botocore_without_the_service_is_one_line_not_a_traceback(monkeypatch, capsys):
+    from botocore.exceptions import UnknownServiceError
+
+    from l4e_contract.cli import main
+
+    def gone(self, name, api_version=None):
+        raise UnknownServiceError(service_name=name, known_service_names="s3")
+
+    monkeypatch.setattr("botocore.session.Session.get_service_model", gone)
+    assert main(["schema", "--check"]) == 2
+    err = capsys.readouterr().err
+    committed = json.loads(paths.source_path().read_text())["botocore_version"]
+    assert err.count("\n") == 1 and "has no lookoutequipment service model" in err and committed in err
+
+
+def test_an_unknown_rule_id_is_a_value_error():
+    from l4e_contract import validate
+
+    with pytest.raises(ValueError, match="unknown rule id"):
+        validate(_minimal(), rules=["time.no-such-rule"])
+    assert validate(_minimal(), rules=["arn.model-name"]).valid

@@ -45,10 +45,28 @@ TIMESTAMP_DEFS = {
 }
 
 
+class ModelUnavailable(RuntimeError):
+    """The installed botocore has no lookoutequipment model (a release after the service ended may drop it)."""
+
+
 def service_model():
     import botocore.session
+    from botocore.exceptions import UnknownServiceError
 
-    return botocore.session.get_session().get_service_model(SERVICE)
+    try:
+        return botocore.session.get_session().get_service_model(SERVICE)
+    except UnknownServiceError:
+        import botocore
+
+        raise ModelUnavailable(f"botocore {botocore.__version__} has no {SERVICE} service model; "
+                               f"the committed schema came from {_committed_version()}") from None
+
+
+def _committed_version() -> str:
+    try:
+        return json.loads(paths.source_path().read_text(encoding="utf-8"))["botocore_version"]
+    except (OSError, ValueError, KeyError):
+        return "an unknown botocore"
 
 
 def botocore_version() -> str:

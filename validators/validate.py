@@ -52,7 +52,7 @@ def plan(members: frozenset) -> tuple:
 
 
 def validate(response, *, strict: bool = False, rules=None) -> Report:
-    """Check one DescribeModel response; never raises for any input.
+    """Check one DescribeModel response; never raises for any response (an unknown id in `rules` is a ValueError).
 
     `response` is the wire form (the HTTP body as JSON), the parsed form
     (boto3's dict dumped to JSON) or boto3's dict itself. `strict` makes members
@@ -74,6 +74,8 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
             report.add(v)
     for v in check_unknown_members(doc, strict):
         report.add(v)
+    if rules is not None and not set(rules) <= RULES.keys():
+        raise ValueError(f"unknown rule id(s): {', '.join(sorted(set(rules) - RULES.keys()))}")
     ctx = Context(response, report.form)
     members = frozenset(response)
     for r in (plan(members) if rules is None else [RULES[i] for i in rules if RULES[i].applies(members)]):

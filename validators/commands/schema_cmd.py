@@ -15,6 +15,15 @@ def add_arguments(p):
 
 def run(args) -> int:
     from l4e_contract import paths, schema_gen
+
+    try:
+        return _run(args, paths, schema_gen)
+    except schema_gen.ModelUnavailable as exc:
+        print(f"l4e-contract schema: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args, paths, schema_gen) -> int:
     from l4e_contract.schema_diff import schema_changes
 
     if args.regenerate:
