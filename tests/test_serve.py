@@ -333,7 +333,44 @@ def test_a_busy_port_is_a_one_line_error(folder, capsys):
     from l4e_contract.cli import main
 
     with MockServer(folder) as server:
-        assert main(["serve", str(folder), "--port", str(server.port), "--exit-after", "0.1"]) == 2
+        port = server.port
+        assert main(["serve", str(folder), "--port", str(port), "--exit-after", "0.1"]) == 2
     err = capsys.readouterr().err
-    assert f"cannot listen on 127.0.0.1:{server._port or ''}" in err or "cannot listen on 127.0.0.1:" in err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_an_impossible_port_is_a_one_line_error(folder, capsys, port):
+    from l4e_contract.cli import main
+
+    assert main(["serve", str(folder), "--port", port, "--exit-after", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and err.count("\n") == 1
+
+
+def test_an_unwritable_log_is_a_one_line_error_before_serving(folder, tmp_path, capsys):
+    from l4e_contract.cli import main
+
+    log = tmp_path / "no-such-folder" / "requests.log"
+    assert main(["serve", str(folder), "--log", str(log), "--exit-after", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write the log {log}" in err and err.count("\n") == 1
+
+
+def test_negative_slow_latency_is_refused():
+    with pytest.raises(ValueError, match="zero or more"):
+        Faults(slow={"pump-1": -5})
+
+
+def test_stop_cuts_kept_alive_connections(folder):
+    import botocore.exceptions
+
+    server = MockServer(folder).start()
+    client = make_client(server.endpoint_url)
+    client.describe_model(ModelName="pump-1")  # the connection stays open in the client's pool
+    server.stop()
+    seen = len(server.requests)
+    with pytest.raises((botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionClosedError)):
+        client.describe_model(ModelName="pump-1")
+    assert len(server.requests) == seen  # nothing was served after stop()

@@ -16,6 +16,7 @@ import base64
 import binascii
 import json
 import os
+import socket
 import threading
 import time
 import uuid
@@ -109,8 +110,8 @@ class Faults:
     malformed: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
-        if self.throttle_every < 0 or self.latency_ms < 0:
-            raise ValueError("throttle_every and latency_ms are zero or more")
+        if self.throttle_every < 0 or self.latency_ms < 0 or any(ms < 0 for ms in self.slow.values()):
+            raise ValueError("throttle_every, latency_ms and slow latencies are zero or more")
         self.fail = {m: error_code(c) for m, c in self.fail.items()}
         self.fail_operations = {o: error_code(c) for o, c in self.fail_operations.items()}
         for model, kind in self.malformed.items():
@@ -295,14 +296,26 @@ class MockServer:
         self._count = 0
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._log_file = None
+        self._connections: set = set()  # open client sockets, closed by stop()
         model = service_model()
         self.target_prefix = model.metadata["targetPrefix"]
         self.content_type = f"application/x-amz-json-{model.metadata['jsonVersion']}"
 
     # lifecycle
     def start(self) -> "MockServer":
+        """Listen on 127.0.0.1; OSError (busy port, unwritable log) or OverflowError (port > 65535) if it cannot."""
+        if not 0 <= self._port <= 65535:
+            raise OverflowError(f"port {self._port} is not 0-65535")
+        if self.log_path is not None:
+            # opened once, here, so an unwritable log is the caller's one-line error, not every request's crash
+            self._log_file = open(self.log_path, "a", encoding="utf-8")
         handler = type("Handler", (_Handler,), {"server_state": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+        try:
+            self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+        except OSError:
+            self._close_log()
+            raise
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="l4e-mock-server", daemon=True)
@@ -314,9 +327,24 @@ class MockServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+        # shutdown() stops accepting; a client's kept-alive connection would go on being served
+        # by its handler thread, so each is cut here
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for sock in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
 
     def __enter__(self) -> "MockServer":
         return self.start()
@@ -344,9 +372,9 @@ class MockServer:
     def _log(self, entry: LoggedRequest) -> None:
         with self._lock:
             self.requests.append(entry)
-            if self.log_path is not None:
-                with open(self.log_path, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(entry.to_dict()) + "\n")
+            if self._log_file is not None:
+                self._log_file.write(json.dumps(entry.to_dict()) + "\n")
+                self._log_file.flush()
 
     def _next_count(self) -> int:
         with self._lock:
@@ -475,6 +503,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):  # the request log is server.requests, not stderr
         pass
+
+    def setup(self):
+        super().setup()
+        with self.server_state._lock:
+            self.server_state._connections.add(self.connection)
+
+    def finish(self):
+        with self.server_state._lock:
+            self.server_state._connections.discard(self.connection)
+        super().finish()
 
     def do_POST(self):
         state = self.server_state

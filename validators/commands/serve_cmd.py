@@ -61,8 +61,10 @@ def run(args) -> int:
         return 2
     try:
         server.start()
-    except OSError as exc:
-        print(f"l4e-contract serve: cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, OverflowError) as exc:  # a busy or impossible port, an unwritable --log
+        where = f"cannot write the log {args.log}" if getattr(exc, "filename", None) else \
+            f"cannot listen on 127.0.0.1:{args.port}"
+        print(f"l4e-contract serve: {where}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
         return 2
     print(f"serving {len(server.models)} model(s) at {server.endpoint_url} (Ctrl-C stops)", flush=True)
     try:
