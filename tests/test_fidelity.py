@@ -263,3 +263,38 @@ def test_a_malformed_200_body_is_a_finding_for_that_model_never_a_crash(kind, ca
     assert call["findings"]
     others = [c for c in doc["calls"] if c["operation"] == "DescribeModel" and c["model"] != "boiler-feed-3"]
     assert len(others) == 10 and all(all(c["checks"].values()) for c in others)
+
+
+class _BrokenSecondPage(_StandIn):
+    """ListModels page 1 carries a NextToken; page 2 is not JSON (botocore does not raise on it)."""
+
+    def do_POST(self):
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.headers.get("X-Amz-Target", "").endswith(".ListModels") and b"NextToken" in raw:
+            data = b"<html>oops</html>"
+        elif self.headers.get("X-Amz-Target", "").endswith(".ListModels"):
+            data = json.dumps({"ModelSummaries": [], "NextToken": "page-2"}).encode()
+        else:
+            data = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def test_a_page_that_is_not_json_is_named_not_mistaken_for_a_repeated_token(capsys):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _BrokenSecondPage)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        code, doc, _ = _fid(capsys, f"http://127.0.0.1:{httpd.server_address[1]}", "--recordings", WIRE)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+    assert code == 1
+    listing = [f["message"] for f in doc["operations"]["ListModels"]["findings"]]
+    assert not any("NextToken repeats" in m for m in listing), listing
+    assert any("JSON" in m for m in listing), listing

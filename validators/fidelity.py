@@ -183,7 +183,8 @@ def check_answer(call: Call, raw, expect_error: bool) -> None:
         body, problem = None, str(exc)
     else:
         problem = None
-        call.body = body
+    # always this answer's body: a page that is not JSON must not leave the previous page in its place
+    call.body = body
     code = _error_code(body, raw.headers)
     if raw.status == 404:
         call.fail(SUPPORTED, f"{call.operation} answered HTTP 404 ({ctype or 'no Content-Type'})")
