@@ -305,8 +305,7 @@ def test_bundled_recordings_round_trip_through_boto3():
     from l4e_contract import paths
 
     bundled = paths.recordings_dir() / "valid" / "wire"
-    if not bundled.is_dir() or not any(bundled.glob("*.json")):
-        pytest.skip("no bundled recordings yet")
+    assert any(bundled.glob("*.json")), "the bundled recordings are missing"
     with MockServer(bundled) as server:
         client = make_client(server.endpoint_url)
         assert server.models and not server.skipped

@@ -157,10 +157,6 @@ def _session_class():
     return Session
 
 
-def default_region(sess) -> str | None:
-    return sess.region_name
-
-
 def connect(region: str, *, sess=None, profile: str | None = None, endpoint_url: str | None = None,
             settings: ClientSettings | None = None) -> Connection:
     """A read-only, body-capturing lookoutequipment client for `region`."""

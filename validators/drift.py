@@ -67,7 +67,7 @@ class Change:
     def to_dict(self) -> dict:
         out = {"model": self.model, "kind": self.kind, "pointer": self.pointer, "volatile": self.volatile}
         if self.kind == TYPE_CHANGED:
-            out["old_type"], out["new_type"] = _type(self.old), _type(self.new)
+            out["old_type"], out["new_type"] = json_type(self.old), json_type(self.new)
         if self.kind in (TYPE_CHANGED, VALUE_CHANGED, MEMBER_REMOVED):
             out["old"] = _shown(self.old)
         if self.kind in (TYPE_CHANGED, VALUE_CHANGED, MEMBER_ADDED):
@@ -78,7 +78,7 @@ class Change:
         if self.kind == VALUE_CHANGED:
             return f"{self.model}: {self.pointer} changed {short(self.old)} -> {short(self.new)}"
         if self.kind == TYPE_CHANGED:
-            return (f"{self.model}: {self.pointer} changed type {_type(self.old)} -> {_type(self.new)} "
+            return (f"{self.model}: {self.pointer} changed type {json_type(self.old)} -> {json_type(self.new)} "
                     f"({short(self.old)} -> {short(self.new)})")
         if self.kind == MEMBER_ADDED:
             return f"{self.model}: {self.pointer} added ({short(self.new)})"
@@ -94,8 +94,6 @@ def _shown(value):
     return value
 
 
-def _type(value) -> str:
-    return json_type(value)
 
 
 @dataclass

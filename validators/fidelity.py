@@ -396,9 +396,7 @@ def load_recorded(recordings) -> tuple[dict[str, dict], list[str]]:
     """Model name -> its recorded wire body (the wire form wins over parsed copies of one model)."""
     from l4e_contract.serve import load_recordings
 
-    models, skipped = load_recordings(recordings)
-    # boto3's per-call metadata in a parsed-form recording was never part of the service's body
-    return {n: {k: v for k, v in b.items() if k != "ResponseMetadata"} for n, b in models.items()}, skipped
+    return load_recordings(recordings)  # wire bodies: boto3's ResponseMetadata already left out
 
 
 class NoRecordings(Exception):

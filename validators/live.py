@@ -30,6 +30,7 @@ from l4e_contract.results import Result
 
 MAX_LIST_PAGES = 10_000  # ListModels pages followed before giving up (500 models a page at most)
 
+NOT_CHECKED = "not checked: interrupted"  # the error of each model Ctrl-C left unchecked
 SUMMARY_RULE = "live.summary-agrees"
 PARSED_RULE = "live.parsed-differs"
 WIRE_TIME_RULE = "live.wire-timestamps"
@@ -384,7 +385,7 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
     run.results.extend(listing_errors)
     for i, (conn, name, _summary, _listed) in enumerate(work):
         # every model is accounted for, including the ones Ctrl-C left unchecked
-        run.results.append(done.get(i) or Result.failed(source_name(conn.region, name), "not checked: interrupted"))
+        run.results.append(done.get(i) or Result.failed(source_name(conn.region, name), NOT_CHECKED))
     return run
 
 

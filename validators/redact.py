@@ -30,17 +30,6 @@ def scrub_access_keys(text: str) -> str:
     return _ACCESS_KEY.sub(lambda m: m.group(1) + "X" * 16, text)
 
 
-def _strings(node):
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for v in node.values():
-            yield from _strings(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _strings(v)
-
-
 def _items(node, key=None):
     """(member name, string value) for every string, the name being the nearest object key."""
     if isinstance(node, str):

@@ -84,7 +84,7 @@ def run(args) -> int:
 
 
 def _check(args, connections) -> int:
-    from l4e_contract.live import run_live
+    from l4e_contract.live import NOT_CHECKED, run_live
     from l4e_contract.results import Result, exit_code, reporter, summarize
 
     out = reporter(args.format, sys.stdout, args.verbose)
@@ -102,22 +102,19 @@ def _check(args, connections) -> int:
     if run_.interrupted:
         # the models left unchecked are reported too, as errors, so the report stays whole
         for r in results:
-            if r.error == "not checked: interrupted":
+            if r.error == NOT_CHECKED:
                 out.result(r)
     summary = summarize(results)
     out.finish(results, summary)
     if args.report_dir:
+        from l4e_contract.reporting import write_reports
+
         try:
-            from l4e_contract.reporting import write_reports
-        except ImportError:
-            print("l4e-contract live: reports are not available in this build", file=sys.stderr)
-        else:
-            try:
-                where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
-            except OSError as exc:  # ReportError: a folder that cannot be written, said in one line
-                print(f"l4e-contract live: {exc}", file=sys.stderr)
-                return 130 if run_.interrupted else 2
-            print(f"reports written to {where}", file=sys.stderr)
+            where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
+        except OSError as exc:  # ReportError: a folder that cannot be written, said in one line
+            print(f"l4e-contract live: {exc}", file=sys.stderr)
+            return 130 if run_.interrupted else 2
+        print(f"reports written to {where}", file=sys.stderr)
     if run_.interrupted:
         print("l4e-contract live: interrupted; the report above is partial", file=sys.stderr)
         return 130

@@ -82,20 +82,6 @@ def draw_model(draw, lifecycles=None, edge_cases=True, **features):
     return build(stage, rest & 0xFFF, edge, random.Random(shape), **features)
 
 
-@st.composite
-def wire_models(draw, lifecycles=None, labels=None, kms=None, off_condition=None, diagnostics=None,
-                scheduler=None, dataset=None, inline_schema=None, role=None, edge_cases=True):
-    """(wire-form response, facts) where facts names the lifecycle stage and what was drawn.
-
-    Each feature is drawn when None, forced present when true, left out when false. `scheduler`
-    true means a RetrainingSchedulerStatus and a NextScheduledRetrainingStartDate; `labels` may
-    also be "s3" or "group"; `inline_schema` is the Schema member (an off condition implies it).
-    """
-    return draw_model(draw, lifecycles, edge_cases, labels=labels, kms=kms, off_condition=off_condition,
-                      diagnostics=diagnostics, scheduler=scheduler, dataset=dataset,
-                      inline_schema=inline_schema, role=role)
-
-
 def build(stage, bits, edge, rnd, *, labels=None, kms=None, off_condition=None, diagnostics=None,
           scheduler=None, dataset=None, inline_schema=None, role=None):
     """The response of one stage, feature set, boundary case and seed: consistent by construction."""
@@ -290,7 +276,6 @@ def in_form(doc: dict, form: str, offset_minutes: int = 0, style: str = "isoform
     return out
 
 
-_WRITING = st.integers(0, 2**16 - 1)
 _OFFSETS_MIN = [0] * 8 + [q * 15 for q in range(-12 * 4, 14 * 4 + 1)]
 
 
@@ -308,8 +293,3 @@ def write(doc: dict, form: str, how: int) -> dict:
                                    "HTTPHeaders": {"content-type": "application/x-amz-json-1.0"},
                                    "RetryAttempts": 0}
     return out
-
-
-@st.composite
-def written(draw, doc: dict, form: str) -> dict:
-    return write(doc, form, draw(_WRITING))

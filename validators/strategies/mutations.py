@@ -1,7 +1,7 @@
 """Mutations: for each rule id, a way to break a valid response so that exactly that rule fires.
 
 A mutation names the rule it breaks, the valid responses it starts from (keyword arguments of
-`wire_models`), and a function that changes one (or the few members that must change together
+`draw_model`/`build`), and a function that changes one (or the few members that must change together
 for only that rule to notice). Most work on the wire form before it is written in the form asked
 for; those about the timestamp forms themselves (`late`) work on the written form.
 
