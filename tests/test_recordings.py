@@ -15,8 +15,7 @@ from l4e_contract.arns import parse as parse_arn
 from l4e_contract.cli import main
 from l4e_contract.loader import load_file
 from l4e_contract.report import ERROR
-from l4e_contract.rules import RULES
-from l4e_contract.schema_keywords import schema_rules
+from l4e_contract.rules import all_rules
 from l4e_contract.timestamps import to_epoch
 from l4e_contract import contract
 
@@ -29,7 +28,7 @@ WIRE = sorted((RECORDINGS / "valid" / "wire").glob("*.json"))
 PARSED = sorted((RECORDINGS / "valid" / "parsed").glob("*.json"))
 INVALID = sorted((RECORDINGS / "invalid").glob("*.json"))
 WARNINGS = sorted((RECORDINGS / "warnings").glob("*.json"))
-SEVERITY = {**{r.id: r.severity for r in schema_rules()}, **{r.id: r.severity for r in RULES.values()}}
+SEVERITY = {r.id: r.severity for r in all_rules()}
 
 
 def ids(paths):

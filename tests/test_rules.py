@@ -22,8 +22,7 @@ import pytest
 import l4e_contract
 from l4e_contract import contract
 from l4e_contract.report import ERROR
-from l4e_contract.rules import RULES
-from l4e_contract.schema_keywords import schema_rules
+from l4e_contract.rules import all_rules as all_rules_of_the_contract
 
 from examples import (ACCOUNT, BUCKET, DATASET_ARN, KMS_KEY_ARN, METRICS, MODEL_ARN, as_boto3, as_parsed,
                       epoch, valid_wire)
@@ -542,9 +541,7 @@ for _rule, _examples in FAILING_MORE.items():
 
 def all_rules():
     """Every rule id the suite can report, with its severity."""
-    rules = {r.id: r.severity for r in schema_rules()}
-    rules.update({r.id: r.severity for r in RULES.values()})
-    return rules
+    return {r.id: r.severity for r in all_rules_of_the_contract()}
 
 
 SEVERITY = all_rules()

@@ -12,13 +12,10 @@ def add_arguments(p):
 
 
 def catalogue() -> dict:
-    from l4e_contract.rules import NON_RULES, RULES
-    from l4e_contract.schema_keywords import schema_rules
+    from l4e_contract.rules import NON_RULES, all_rules
 
     rules = [{"id": r.id, "severity": r.severity, "description": r.description, "source": r.source}
-             for r in schema_rules()]
-    rules += [{"id": r.id, "severity": r.severity, "description": r.description, "source": r.source}
-              for r in sorted(RULES.values(), key=lambda r: r.id)]
+             for r in all_rules()]
     non = [{"about": n.about, "sentence": n.sentence, "why_not": n.why_not} for n in NON_RULES]
     return {"rules": rules, "across_calls": across_calls(), "not_rules": non}
 

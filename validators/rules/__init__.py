@@ -2,4 +2,11 @@
 from l4e_contract.rules import arn_rules, embedded, form, prose, status, time_order, versions  # noqa: F401
 from l4e_contract.rules.registry import NON_RULES, RULES, NonRule, Rule, rule
 
-__all__ = ["RULES", "NON_RULES", "Rule", "NonRule", "rule"]
+__all__ = ["RULES", "NON_RULES", "Rule", "NonRule", "rule", "all_rules"]
+
+
+def all_rules() -> list[Rule]:
+    """Every rule the contract reports: the schema's (form.object, schema.*) first, then the registry's by id."""
+    from l4e_contract.schema_keywords import schema_rules
+
+    return [*schema_rules(), *sorted(RULES.values(), key=lambda r: r.id)]

@@ -36,10 +36,9 @@ class Broken(NamedTuple):
 
 def rule_ids() -> list[str]:
     """Every id the contract reports: the schema's (form.object, schema.*) and every registered rule."""
-    from l4e_contract.rules import RULES
-    from l4e_contract.schema_keywords import schema_rules
+    from l4e_contract.rules import all_rules
 
-    return [r.id for r in schema_rules()] + sorted(RULES)
+    return [r.id for r in all_rules()]
 
 
 def mutated_rules() -> list[str]:
