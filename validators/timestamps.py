@@ -23,6 +23,10 @@ class TimestampError(ValueError):
     pass
 
 
+class NotARealInstant(TimestampError):
+    """RFC 3339 in shape, but no such date and time (February 30, hour 24, offset +25:00)."""
+
+
 def form_of(value) -> str | None:
     if isinstance(value, bool):
         return None
@@ -53,7 +57,7 @@ def parse_rfc3339(text: str) -> float:
         leap = int(s) == 60
         value = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), 59 if leap else int(s), tzinfo=tz)
     except ValueError as exc:
-        raise TimestampError(f"not a real date and time ({exc})") from None
+        raise NotARealInstant(f"not a real date and time ({exc})") from None
     return value.timestamp() + (1 if leap else 0) + (float(frac) if frac else 0.0)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from l4e_contract.rules.registry import rule
-from l4e_contract.timestamps import PARSED, WIRE
+from l4e_contract.timestamps import PARSED, WIRE, NotARealInstant
 
 
 @rule("form.timestamp-form",
@@ -36,7 +36,7 @@ def real_instants(ctx):
         if f == PARSED:
             exc = ctx.text_error(m)  # parse_rfc3339's error, from the Context's one parse of each text
             # the schema's pattern already names text of the wrong shape
-            if exc is not None and "real date" in str(exc):
+            if isinstance(exc, NotARealInstant):
                 yield f"/{m}", f"{v[:40]!r} is {exc}"
         elif f == WIRE and ctx.time(m) is None:
             # 1e999 reads as inf, and a 400-digit integer overflows a float: no instant either way
