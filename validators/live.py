@@ -254,29 +254,54 @@ def parsed_only_violations(wire_violations, parsed: dict, *, strict: bool = Fals
     return [v for v in validate(body, strict=strict).violations if (v.pointer, v.rule) not in seen]
 
 
-def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
-                listed: bool = False) -> tuple[Result, object]:
-    """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
-    from l4e_contract.loader import LoadError
-    from l4e_contract.validate import validate
+@dataclass
+class Described:
+    """One DescribeModel call as sent: the wire body parsed strictly, and boto3's dict of it.
 
-    source = source_name(conn.region, name)
+    `error` says why there is nothing to check (the call failed, or the body is not JSON);
+    `parse_error` why botocore could not parse a 200 body that is JSON.
+    """
+
+    wire: object = None
+    parsed: object = None
+    raw: object = None
+    parse_error: str | None = None
+    error: str | None = None
+
+
+def describe_raw(conn, name: str, listed: bool = False) -> Described:
+    """Call DescribeModel and keep what the service sent; never raises (short of Ctrl-C)."""
+    from l4e_contract.loader import LoadError
+
     try:
         parsed, raw = conn.call("describe_model", ModelName=name)
         parse_error = None
     except Exception as exc:
         raw = conn.capture.last
         if _is_client_side(exc) or raw is None or raw.status != 200:
-            return Result.failed(source, describe_failure(exc, "DescribeModel", conn, listed)), None
+            return Described(error=describe_failure(exc, "DescribeModel", conn, listed))
         # A 200 that botocore could not parse (AttributeError, UnicodeDecodeError,
         # RecursionError, ValueError...): the raw body says what was wrong.
         parsed, parse_error = None, f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''}"
     if raw is None:
-        return Result.failed(source, "DescribeModel: no response body was captured"), None
+        return Described(error="DescribeModel: no response body was captured")
     try:
         wire = _wire_json(raw)
     except LoadError as exc:
-        return Result.failed(source, f"DescribeModel answered HTTP {raw.status} with {exc}"), None
+        return Described(raw=raw, error=f"DescribeModel answered HTTP {raw.status} with {exc}")
+    return Described(wire, parsed, raw, parse_error)
+
+
+def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
+                listed: bool = False) -> tuple[Result, object]:
+    """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
+    from l4e_contract.validate import validate
+
+    source = source_name(conn.region, name)
+    got = describe_raw(conn, name, listed)
+    if got.error is not None:
+        return Result.failed(source, got.error), None
+    wire, parsed, parse_error = got.wire, got.parsed, got.parse_error
     report = validate(wire, strict=strict)
     for v in wire_timestamp_problems(wire):
         report.add(v)

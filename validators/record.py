@@ -39,24 +39,15 @@ class _Fetched:
 
 
 def _fetch(conn, name: str, listed: bool) -> _Fetched:
-    from l4e_contract.live import _is_client_side, _wire_json, describe_failure
-    from l4e_contract.loader import LoadError
+    from l4e_contract.live import describe_raw
 
-    try:
-        _parsed, raw = conn.call("describe_model", ModelName=name)
-    except Exception as exc:
-        raw = conn.capture.last
-        if _is_client_side(exc) or raw is None or raw.status != 200:
-            return _Fetched(conn, name, error=describe_failure(exc, OPERATION, conn, listed))
-        # botocore could not parse a 200 body; the recording keeps what was sent, if it is JSON
-    if raw is None:
-        return _Fetched(conn, name, error=f"{OPERATION}: no response body was captured")
-    try:
-        body = _wire_json(raw)
-    except LoadError as exc:
-        return _Fetched(conn, name, error=f"{OPERATION} answered HTTP {raw.status} with {exc}: nothing to record")
+    # a 200 body botocore could not parse is still recorded as it was sent, if it is JSON
+    got = describe_raw(conn, name, listed)
+    if got.error is not None:
+        suffix = ": nothing to record" if got.raw is not None else ""
+        return _Fetched(conn, name, error=got.error + suffix)
     ids = tuple(r.request_id for r in conn.capture.responses if r.request_id)
-    return _Fetched(conn, name, body, ids)
+    return _Fetched(conn, name, got.wire, ids)
 
 
 def envelope(body, *, region: str, model: str, endpoint: str | None, recorded_at: str | None = None) -> dict:
