@@ -3,22 +3,17 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from l4e_contract import contract, schema_fast
+from l4e_contract import schema_fast
 from l4e_contract.report import ERROR, Report, Violation
 from l4e_contract.rules import RULES
 from l4e_contract.rules.context import Context
 from l4e_contract.schema_check import check_schema, check_unknown_members, json_type
-from l4e_contract.timestamps import BOTO3, form_of
+from l4e_contract.timestamps import BOTO3
 
 
 def detect_form(doc: dict) -> str:
     """The form of the first timestamp found: wire, parsed or boto3 (datetime objects)."""
-    for m in contract.timestamp_members():
-        if m in doc:
-            f = form_of(doc[m])
-            if f is not None:
-                return f
-    return "unknown"
+    return Context(doc).form
 
 
 def _as_json(doc: dict) -> dict:
@@ -63,7 +58,11 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
         report = Report()
         report.add(Violation("", "form.object", f"a DescribeModel response is a JSON object, not {json_type(response)}"))
         return report
-    report = Report(form=detect_form(response))
+    if rules is not None and not set(rules) <= RULES.keys():
+        raise ValueError(f"unknown rule id(s): {', '.join(sorted(set(rules) - RULES.keys()))}")
+    # one pass over the timestamps serves the form and every time rule
+    ctx = Context(response)
+    report = Report(form=ctx.form)
     doc = response
     # The compiled schema settles a valid response at once. It checks no datetime (boto3's dict,
     # or a stray datetime in a known member), so those are written as text first, and then asked again.
@@ -74,9 +73,6 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
             report.add(v)
     for v in check_unknown_members(doc, strict):
         report.add(v)
-    if rules is not None and not set(rules) <= RULES.keys():
-        raise ValueError(f"unknown rule id(s): {', '.join(sorted(set(rules) - RULES.keys()))}")
-    ctx = Context(response, report.form)
     members = frozenset(response)
     for r in (plan(members) if rules is None else [RULES[i] for i in rules if RULES[i].applies(members)]):
         try:

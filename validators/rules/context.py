@@ -25,9 +25,8 @@ class Context:
 
     __slots__ = ("doc", "form", "_stamps", "_text_errors", "_arns", "memo", "has", "time")
 
-    def __init__(self, doc: dict, form: str):
+    def __init__(self, doc: dict, form: str | None = None):
         self.doc = doc
-        self.form = form
         self.has = doc.__contains__
         # time(name) is the get of a table of every timestamp, and stamps() a tuple of them, both built
         # in this one pass: every response meets the time rules and the form rules
@@ -57,6 +56,8 @@ class Context:
                         stamps.append((m, v, f))
         self.time = times.get
         self._stamps = tuple(stamps)
+        # the response's form is that of its first timestamp (schema order), found in the pass above
+        self.form = form or (stamps[0][2] if stamps else "unknown")
         self._text_errors = errors
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
