@@ -1,5 +1,6 @@
 """The runner's speed paths change no finding: a rule skipped for lacking its `needs` would have
-found nothing, and `validate` reports exactly what running every rule on every response reports."""
+found nothing, and `validate` (plans and fused verdicts) reports exactly what running every rule's
+own function on every response reports."""
 from __future__ import annotations
 
 import copy
@@ -40,9 +41,14 @@ def _findings(rule, doc):
     return list(rule.check(Context(doc, validate_module.detect_form(doc))))
 
 
+def _all_rules_the_slow_way(members):
+    """A plan of every rule whose fused verdict always says "look closer": each rule's own function runs."""
+    return tuple(RULES.values()), lambda ctx: False
+
+
 def _every_rule(monkeypatch):
-    """Make validate run every rule on every response, as before plans existed."""
-    monkeypatch.setattr(validate_module, "plan", lambda members: tuple(RULES.values()))
+    """Make validate run every rule's own function on every response, as before plans and fused verdicts."""
+    monkeypatch.setattr(validate_module, "fast_plan", _all_rules_the_slow_way)
 
 
 def _outcome(report):
@@ -86,19 +92,20 @@ def test_validate_reports_what_running_every_rule_reports(monkeypatch):
                  describe_model_responses(form="parsed"), describe_model_responses(form="boto3")))
 def test_generated_responses_get_the_same_findings_with_and_without_plans(doc):
     planned = _outcome(l4e_contract.validate(copy.deepcopy(doc)))
-    saved = validate_module.plan
-    validate_module.plan = lambda members: tuple(RULES.values())
+    saved = validate_module.fast_plan
+    validate_module.fast_plan = _all_rules_the_slow_way
     try:
         full = _outcome(l4e_contract.validate(copy.deepcopy(doc)))
     finally:
-        validate_module.plan = saved
+        validate_module.fast_plan = saved
     assert planned == full
 
 
 def test_a_rule_replaced_in_rules_is_the_one_that_runs(monkeypatch):
     doc = next(d for d in DOCS if "TrainingDataStartTime" in d and "TrainingDataEndTime" in d)
     l4e_contract.validate(doc)  # a plan for this shape exists now
-    loud = dataclasses.replace(RULES["time.training-data-range"], check=lambda ctx: iter([("/X", "replaced")]))
+    loud = dataclasses.replace(RULES["time.training-data-range"], check=lambda ctx: iter([("/X", "replaced")]),
+                               holds=None)
     monkeypatch.setitem(RULES, "time.training-data-range", loud)
     assert "time.training-data-range" in l4e_contract.validate(doc).rules
     monkeypatch.undo()

@@ -5,9 +5,9 @@ import datetime as _dt
 
 from l4e_contract import schema_fast
 from l4e_contract.report import ERROR, Report, Violation
-from l4e_contract.rules import RULES
+from l4e_contract.rules import RULES, fused
 from l4e_contract.rules.context import Context
-from l4e_contract.schema_check import check_schema, check_unknown_members, json_type
+from l4e_contract.schema_check import all_known, check_schema, check_unknown_members, json_type
 from l4e_contract.timestamps import BOTO3
 
 
@@ -26,24 +26,40 @@ def _as_json(doc: dict) -> dict:
 
 
 # Which rules apply to a response depends only on which members it has, and a run meets few such
-# shapes (one per lifecycle stage, roughly): the plan for each is worked out once. Bounded, and
-# dropped whenever RULES changes (a rule added or replaced).
+# shapes (one per lifecycle stage, roughly): the plan for each, and its fused verdict, are worked out
+# once. Bounded, and dropped whenever RULES changes (a rule added or replaced).
 _PLANS: dict = {}
 _PLAN_LIMIT = 512
 
 
-def plan(members: frozenset) -> tuple:
-    """The rules, in catalogue order, that can find something in a response with these members."""
+def fast_plan(members: frozenset) -> tuple:
+    """(the rules that can find something in a response with these members, in catalogue order,
+    their fused verdict: a function of the Context, true when none of them finds anything)."""
     if _PLANS.get("version") != RULES.version:
         _PLANS.clear()
         _PLANS["version"] = RULES.version
-    rules = _PLANS.get(members)
-    if rules is None:
+    entry = _PLANS.get(members)
+    if entry is None:
         if len(_PLANS) > _PLAN_LIMIT:
             _PLANS.clear()
             _PLANS["version"] = RULES.version
-        rules = _PLANS[members] = tuple(r for r in RULES.values() if r.applies(members))
-    return rules
+        rules = tuple(r for r in RULES.values() if r.applies(members))
+        entry = _PLANS[members] = (rules, fused.fuse(rules))
+    return entry
+
+
+def plan(members: frozenset) -> tuple:
+    """The rules, in catalogue order, that can find something in a response with these members."""
+    return fast_plan(members)[0]
+
+
+def _breaks_nothing(response: dict, ctx: Context, verdict) -> bool:
+    """The fast path: the compiled schema, the known members and the rules' fused verdict all say
+    this response breaks nothing, not even a warning. False is no finding: it means "look closer"."""
+    try:
+        return schema_fast.is_valid(response) and all_known(response) and verdict(ctx)
+    except Exception:  # an exotic value, or a rule's expression that cannot read it: the rules will say
+        return False
 
 
 def validate(response, *, strict: bool = False, rules=None) -> Report:
@@ -62,6 +78,13 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
         raise ValueError(f"unknown rule id(s): {', '.join(sorted(set(rules) - RULES.keys()))}")
     # one pass over the timestamps serves the form and every time rule
     ctx = Context(response)
+    members = frozenset(response)
+    if rules is None:
+        applicable, verdict = fast_plan(members)
+        if _breaks_nothing(response, ctx, verdict):
+            return Report(form=ctx.form)
+    else:
+        applicable = [RULES[i] for i in rules if RULES[i].applies(members)]
     report = Report(form=ctx.form)
     doc = response
     # The compiled schema settles a valid response at once. It checks no datetime (boto3's dict,
@@ -73,8 +96,7 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
             report.add(v)
     for v in check_unknown_members(doc, strict):
         report.add(v)
-    members = frozenset(response)
-    for r in (plan(members) if rules is None else [RULES[i] for i in rules if RULES[i].applies(members)]):
+    for r in applicable:
         try:
             for pointer, message in r.check(ctx):
                 report.add(Violation(pointer, r.id, message, r.severity))

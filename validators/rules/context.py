@@ -9,7 +9,7 @@ ARNs), so the answers are worked out once per response and kept on the context.
 from __future__ import annotations
 
 from l4e_contract import arns, contract
-from l4e_contract.timestamps import PARSED, WIRE, TimestampError, form_of, parse_rfc3339, to_epoch
+from l4e_contract.timestamps import PARSED, WIRE, NotARealInstant, TimestampError, form_of, parse_rfc3339, to_epoch
 
 
 _UNSEEN = object()
@@ -23,7 +23,7 @@ class Context:
     rules ask them some sixty times a response.
     """
 
-    __slots__ = ("doc", "form", "_stamps", "_text_errors", "_arns", "memo", "has", "time")
+    __slots__ = ("doc", "form", "_stamps", "_text_errors", "_arns", "memo", "has", "time", "all_real")
 
     def __init__(self, doc: dict, form: str | None = None):
         self.doc = doc
@@ -33,12 +33,18 @@ class Context:
         times = {}
         stamps = []
         errors = {}
+        # form.timestamp-valid's verdict, kept on the rare branches below: is every timestamp an instant?
+        real = True
         for m in contract.timestamp_members():
             if m in doc:
                 v = doc[m]
                 if v.__class__ is float:
                     # the wire form: to_epoch(v) without the call for finite floats (v - v is nan for inf and nan)
-                    times[m] = v if v - v == 0.0 else None
+                    if v - v == 0.0:
+                        times[m] = v
+                    else:
+                        times[m] = None
+                        real = False
                     stamps.append((m, v, WIRE))
                 elif isinstance(v, str):
                     # the parsed form: to_epoch(v), keeping why a text is not an instant for
@@ -48,17 +54,21 @@ class Context:
                     except TimestampError as exc:
                         times[m] = None
                         errors[m] = exc
+                        # text of the wrong shape is the schema's finding; a real-looking unreal date is not
+                        real = real and not isinstance(exc, NotARealInstant)
                     stamps.append((m, v, PARSED))
                 else:
                     times[m] = to_epoch(v)
                     f = form_of(v)
                     if f is not None:
                         stamps.append((m, v, f))
+                        real = real and not (f == WIRE and times[m] is None)
         self.time = times.get
         self._stamps = tuple(stamps)
         # the response's form is that of its first timestamp (schema order), found in the pass above
         self.form = form or (stamps[0][2] if stamps else "unknown")
         self._text_errors = errors
+        self.all_real = real
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
         # so a run over many large responses holds one at a time

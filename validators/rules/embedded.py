@@ -7,7 +7,8 @@ import json
 import re
 
 from l4e_contract.report import WARNING
-from l4e_contract.rules.registry import rule
+from l4e_contract.rules.fused import helper
+from l4e_contract.rules.registry import check_that, rule
 
 METRICS_MEMBERS = ("ModelMetrics", "PriorModelMetrics")
 _UNSEEN = object()
@@ -115,6 +116,7 @@ def _schema_walk(doc) -> SchemaFacts:
 _SCHEMA_KEY = ("facts", "Schema")
 
 
+@helper
 def schema_facts(ctx) -> SchemaFacts | None:
     """The Schema's facts, worked out once per response; None if Schema is absent, empty or not JSON."""
     facts = ctx.memo.get(_SCHEMA_KEY, _UNSEEN)  # a default, not KeyError: raising costs more than the lookup
@@ -124,7 +126,16 @@ def schema_facts(ctx) -> SchemaFacts | None:
     return facts
 
 
-@rule("embedded.schema-json", needs=("Schema",),
+@helper
+def schema_json_ok(ctx) -> bool:
+    doc, problem = embedded(ctx, "Schema")
+    if problem:
+        return False
+    facts = schema_facts(ctx)
+    return facts is None or facts.problem is None
+
+
+@rule("embedded.schema-json", needs=("Schema",), holds="schema_json_ok(ctx)",
       description='Schema is JSON: {"Components": [{"ComponentName", "Columns": [{"Name", "Type"}]}]}.',
       source="documentation: 'A JSON description of the data ... including names, column names, and data types'; "
              "shape from AWS documentation and samples")
@@ -139,6 +150,7 @@ def schema_json(ctx):
 
 
 @rule("embedded.schema-column-types", severity=WARNING, needs=("Schema",),
+      holds="(_f := schema_facts(ctx)) is None or not _f.column_findings",
       description="Each Schema component has one DATETIME column (the timestamp) and DOUBLE sensor columns.",
       source="AWS documentation and samples: Type DATETIME for the timestamp column, DOUBLE for sensors; other types unseen")
 def schema_column_types(ctx):
@@ -148,6 +160,7 @@ def schema_column_types(ctx):
             yield "/Schema", message
 
 
+@helper
 def sensors(ctx) -> set[str] | None:
     """'component\\sensor' names of the Schema's sensor columns, or None if Schema is unusable."""
     facts = schema_facts(ctx)
@@ -274,6 +287,7 @@ def _metrics_walk(m: str, doc, known) -> MetricsFacts:
     return facts
 
 
+@helper
 def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
     """(parse problem, facts) of one metrics member, worked out once per response.
 
@@ -286,7 +300,14 @@ def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
     return found
 
 
+def _every_metrics(test: str) -> str:
+    """`holds` of a metrics rule: `test` of each metrics document's facts `_f` (None when absent, empty or not JSON)."""
+    return " and ".join(f"((_f := metrics_facts(ctx, {m!r})[1]) is None or {test})" for m in METRICS_MEMBERS)
+
+
 @rule("embedded.metrics-json", needs_any=METRICS_MEMBERS,
+      holds=" and ".join(f"not metrics_facts(ctx, {m!r})[0]" for m in METRICS_MEMBERS) + " and "
+            + _every_metrics("_f.problem is None"),
       description="ModelMetrics and PriorModelMetrics are JSON objects whose known keys have the documented shape; new keys are allowed.",
       source="documentation: 'the JSON content of the metrics created when evaluating the model'; keys from AWS documentation")
 def metrics_json(ctx):
@@ -298,7 +319,7 @@ def metrics_json(ctx):
             yield f"/{m}", f"{m}: {facts.problem}"
 
 
-@rule("embedded.metrics-range-order", needs_any=METRICS_MEMBERS,
+@rule("embedded.metrics-range-order", needs_any=METRICS_MEMBERS, holds=_every_metrics("not _f.order"),
       description="Every labeled and predicted range in the metrics starts no later than it ends, in ISO text.",
       source="logic: a range; AWS documentation: range times are ISO 8601 text")
 def metrics_range_order(ctx):
@@ -309,7 +330,7 @@ def metrics_range_order(ctx):
                 yield f"/{m}", message
 
 
-@rule("embedded.metrics-counts", severity=WARNING, needs_any=METRICS_MEMBERS,
+@rule("embedded.metrics-counts", severity=WARNING, needs_any=METRICS_MEMBERS, holds=_every_metrics("not _f.counts"),
       description="labeled_event_metrics: num_identified <= num_labeled = the number of labeled_ranges.",
       source="inference: identified labeled events are a subset of the labeled events, one per labeled range")
 def metrics_counts(ctx):
@@ -321,6 +342,7 @@ def metrics_counts(ctx):
 
 
 @rule("embedded.metrics-sensor-names", severity=WARNING, needs_any=METRICS_MEMBERS,
+      holds=_every_metrics("_f.sensor is None"),
       description="Diagnostics in predicted_ranges name sensors of the Schema as component\\sensor.",
       source="AWS documentation: diagnostics name is 'component\\sensor'")
 def metrics_sensor_names(ctx):
@@ -336,22 +358,26 @@ def metrics_sensor_names(ctx):
 _OFF = re.compile(r"\A([^\\<>]+)\\([^\\<>]+?)\s*([<>])\s*(-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)\Z")
 
 
-@rule("embedded.off-condition", needs=("OffCondition",),
-      description="OffCondition is component\\sensor<value or component\\sensor>value.",
-      source="AWS documentation: the off condition names one sensor, a < or >, and a number")
-def off_condition(ctx):
-    text = ctx.str("OffCondition")
-    if text and not _OFF.match(text.strip()):  # "" is schema.minLength's finding
-        yield "/OffCondition", f"{text[:80]!r} is not component\\sensor<value or component\\sensor>value"
+@helper
+def off_condition_sensor(text) -> str | None:
+    """The component\\sensor an off condition names; None if `text` is not an off condition."""
+    m = _OFF.match(text.strip()) if isinstance(text, str) else None
+    return f"{m.group(1)}\\{m.group(2)}" if m else None
 
 
-@rule("embedded.off-condition-sensor", severity=WARNING, needs=("OffCondition", "Schema"),
-      description="The sensor of OffCondition is a sensor of the Schema.",
-      source="documentation: the asset 'associated with this sensor' is shut off; the sensor is one of the model's inputs")
-def off_condition_sensor(ctx):
-    text, known = ctx.str("OffCondition"), sensors(ctx)
-    m = _OFF.match(text.strip()) if text is not None else None
-    if m and known is not None:
-        name = f"{m.group(1)}\\{m.group(2)}"
-        if name not in known:
-            yield "/OffCondition", f"{name[:80]!r} is not a sensor of the Schema"
+check_that("embedded.off-condition", needs=("OffCondition",),
+           # "" is schema.minLength's finding
+           holds="not isinstance(_o := d.get('OffCondition'), str) or not _o or off_condition_sensor(_o) is not None",
+           pointer="/OffCondition",
+           message=lambda ctx: (f"{ctx.str('OffCondition')[:80]!r} is not component\\sensor<value "
+                                "or component\\sensor>value"),
+           description="OffCondition is component\\sensor<value or component\\sensor>value.",
+           source="AWS documentation: the off condition names one sensor, a < or >, and a number")
+
+check_that("embedded.off-condition-sensor", severity=WARNING, needs=("OffCondition", "Schema"),
+           holds="(_k := sensors(ctx)) is None or (_n := off_condition_sensor(d.get('OffCondition'))) is None "
+                 "or _n in _k",
+           pointer="/OffCondition",
+           message=lambda ctx: f"{off_condition_sensor(ctx.str('OffCondition'))[:80]!r} is not a sensor of the Schema",
+           description="The sensor of OffCondition is a sensor of the Schema.",
+           source="documentation: the asset 'associated with this sensor' is shut off; the sensor is one of the model's inputs")

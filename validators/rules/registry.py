@@ -4,6 +4,12 @@ A rule is a function of the Context that yields (pointer, message) pairs, one pe
 violation. Adding a rule is writing one such function under @rule in the module
 of its family; the runner, the catalogue, the CLI and the self-test pick it up.
 
+A rule may also state its verdict as one Python expression (`holds`: true when the rule finds
+nothing), over the names `rules/fused.py` documents. The runner fuses the expressions of every rule
+that applies to a response into one compiled function, the fast path for responses that break
+nothing; the rule's own function runs only to say what is wrong. A rule whose whole logic is that
+expression and one finding is written with `check_that`, and its function is derived from it.
+
 A rule may say which members it cannot do without (`needs`: all of them,
 `needs_any`: at least one). The runner then does not call it on a response that
 lacks them: most rules are about optional members, and a call that finds nothing
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from l4e_contract.report import ERROR, WARNING
+from l4e_contract.rules import fused
 
 Finding = tuple[str, str]  # (JSON pointer, message)
 
@@ -29,6 +36,7 @@ class Rule:
     check: Callable[..., Iterable[Finding]]
     needs: frozenset[str] = frozenset()      # members that must all be present for a finding
     needs_any: frozenset[str] = frozenset()  # members of which one must be present, if any are named
+    holds: str | None = None  # the fast verdict: a Python expression, true exactly when `check` finds nothing
 
     @property
     def family(self) -> str:
@@ -93,7 +101,7 @@ RULES: dict[str, Rule] = RuleTable()
 
 
 def rule(id: str, *, description: str, source: str, severity: str = ERROR,
-         needs: Iterable[str] = (), needs_any: Iterable[str] = ()):
+         needs: Iterable[str] = (), needs_any: Iterable[str] = (), holds: str | None = None):
     """Register a rule. `source` is its basis: a sentence of the documentation, the model, or logic.
 
     A rule whose basis is a guess about service behaviour is a WARNING: a false
@@ -101,17 +109,39 @@ def rule(id: str, *, description: str, source: str, severity: str = ERROR,
 
     `needs` / `needs_any`: members without which the rule finds nothing (all of `needs`, one of
     `needs_any`); the runner skips it on responses that lack them. Leave them out when unsure.
+
+    `holds`: the rule's verdict as an expression (rules/fused.py), true exactly when the function
+    finds nothing; tests/test_fused.py holds every rule to that. Without it the rule is only slower.
     """
     if severity not in (ERROR, WARNING):
         raise ValueError(f"rule {id}: severity must be error or warning")
+    if holds is not None:
+        fused.check_expression(id, holds)
 
     def register(fn):
         if id in RULES:
             raise ValueError(f"rule id {id} registered twice")
-        RULES[id] = Rule(id, severity, description, source, fn, frozenset(needs), frozenset(needs_any))
+        RULES[id] = Rule(id, severity, description, source, fn, frozenset(needs), frozenset(needs_any), holds)
         return fn
 
     return register
+
+
+def check_that(id: str, *, holds: str, pointer: str, message: str | Callable[..., str], description: str,
+               source: str, severity: str = ERROR, needs: Iterable[str] = (), needs_any: Iterable[str] = ()):
+    """Register a rule that is one expression and one finding: where `holds` is false, the rule
+    reports `message` (text, or a function of the Context that words it) at `pointer`."""
+    verdict = fused.compile_expression(holds)
+    word = message if callable(message) else (lambda ctx: message)
+
+    def check(ctx):
+        if not verdict(ctx):
+            yield pointer, word(ctx)
+
+    check.__name__ = id.replace(".", "_").replace("-", "_")
+    check.__qualname__ = check.__name__
+    return rule(id, description=description, source=source, severity=severity, needs=needs,
+                needs_any=needs_any, holds=holds)(check)
 
 
 @dataclass(frozen=True)

@@ -3,113 +3,109 @@ and the same for the latest scheduled retraining."""
 from __future__ import annotations
 
 from l4e_contract.report import WARNING
-from l4e_contract.rules.registry import rule
+from l4e_contract.rules.registry import check_that, rule
 
+check_that("status.failed-has-reason", needs=("Status",),
+           holds="d.get('Status') != 'FAILED' or 'FailedReason' in d",
+           pointer="/FailedReason", message="Status is FAILED but there is no FailedReason",
+           description="Status FAILED comes with a FailedReason.",
+           source="documentation: FailedReason — 'If the training of the machine learning model failed, this indicates the reason'")
 
-@rule("status.failed-has-reason", needs=("Status",),
-      description="Status FAILED comes with a FailedReason.",
-      source="documentation: FailedReason — 'If the training of the machine learning model failed, this indicates the reason'")
-def failed_has_reason(ctx):
-    if ctx.str("Status") == "FAILED" and not ctx.has("FailedReason"):
-        yield "/FailedReason", "Status is FAILED but there is no FailedReason"
+check_that("status.reason-only-when-failed", severity=WARNING, needs=("Status", "FailedReason"),
+           holds="'FailedReason' not in d or not isinstance(_s := d.get('Status'), str) or _s == 'FAILED'",
+           pointer="/FailedReason", message=lambda ctx: f"FailedReason is present but Status is {ctx.str('Status')}",
+           description="FailedReason appears only with Status FAILED.",
+           source="inference: Status is the model's most recent action; a reason from an older failure may linger")
 
-
-@rule("status.reason-only-when-failed", severity=WARNING, needs=("Status", "FailedReason"),
-      description="FailedReason appears only with Status FAILED.",
-      source="inference: Status is the model's most recent action; a reason from an older failure may linger")
-def reason_only_when_failed(ctx):
-    status = ctx.str("Status")
-    if ctx.has("FailedReason") and status is not None and status != "FAILED":
-        yield "/FailedReason", f"FailedReason is present but Status is {status}"
+_TRAINING_TIMES = ("TrainingExecutionStartTime", "TrainingExecutionEndTime")
 
 
 @rule("status.success-trained", needs=("Status",),
+      holds="d.get('Status') != 'SUCCESS' or 'SourceModelVersionArn' in d or "
+            + " and ".join(f"{m!r} in d" for m in _TRAINING_TIMES),
       description="A SUCCESS model trained here has TrainingExecutionStartTime and TrainingExecutionEndTime.",
       source="logic: a model whose training succeeded has begun and completed training")
 def success_trained(ctx):
     if ctx.str("Status") != "SUCCESS" or ctx.has("SourceModelVersionArn"):
         return
-    for m in ("TrainingExecutionStartTime", "TrainingExecutionEndTime"):
+    for m in _TRAINING_TIMES:
         if not ctx.has(m):
             yield f"/{m}", f"Status is SUCCESS but {m} is absent"
 
 
-@rule("status.success-has-active-version", severity=WARNING, needs=("Status",),
-      description="A SUCCESS model has an ActiveModelVersion.",
-      source="inference: a successfully trained or imported version becomes the active one; models from before "
-             "versioning existed may lack it")
-def success_active(ctx):
-    if ctx.str("Status") == "SUCCESS" and not ctx.has("ActiveModelVersion"):
-        yield "/ActiveModelVersion", "Status is SUCCESS but there is no ActiveModelVersion"
+check_that("status.success-has-active-version", severity=WARNING, needs=("Status",),
+           holds="d.get('Status') != 'SUCCESS' or 'ActiveModelVersion' in d",
+           pointer="/ActiveModelVersion", message="Status is SUCCESS but there is no ActiveModelVersion",
+           description="A SUCCESS model has an ActiveModelVersion.",
+           source="inference: a successfully trained or imported version becomes the active one; models from before "
+                  "versioning existed may lack it")
+
+check_that("status.in-progress-not-finished", severity=WARNING, needs=("Status", "TrainingExecutionEndTime"),
+           holds="d.get('Status') != 'IN_PROGRESS' or 'ActiveModelVersion' in d or 'TrainingExecutionEndTime' not in d",
+           pointer="/TrainingExecutionEndTime",
+           message="Status is IN_PROGRESS with no active version, yet training has an end time",
+           description="A model IN_PROGRESS with no active version has no TrainingExecutionEndTime.",
+           source="logic: a first training that is still running has not completed (a retrained model keeps its old end)")
+
+_UNTRAINED = ("FAILED", "IN_PROGRESS")
+_TRAINED_ONLY = ("ModelMetrics", "ModelQuality")
 
 
-@rule("status.in-progress-not-finished", severity=WARNING, needs=("Status", "TrainingExecutionEndTime"),
-      description="A model IN_PROGRESS with no active version has no TrainingExecutionEndTime.",
-      source="logic: a first training that is still running has not completed (a retrained model keeps its old end)")
-def in_progress_not_finished(ctx):
-    if ctx.str("Status") == "IN_PROGRESS" and not ctx.has("ActiveModelVersion") and ctx.has("TrainingExecutionEndTime"):
-        yield "/TrainingExecutionEndTime", "Status is IN_PROGRESS with no active version, yet training has an end time"
-
-
-@rule("status.metrics-need-training", severity=WARNING, needs=("Status",),
-      needs_any=("ModelMetrics", "ModelQuality"),
+@rule("status.metrics-need-training", severity=WARNING, needs=("Status",), needs_any=_TRAINED_ONLY,
+      holds=f"d.get('Status') not in {_UNTRAINED!r} or 'ActiveModelVersion' in d or "
+            + " and ".join(f"{m!r} not in d" for m in _TRAINED_ONLY),
       description="ModelMetrics and ModelQuality appear only once a version exists (not FAILED or IN_PROGRESS with no active version).",
       source="documentation: ModelMetrics summarise 'the model's performance within the evaluation time range', "
              "created when evaluating a trained model")
 def metrics_need_training(ctx):
     status = ctx.str("Status")
-    if status in ("FAILED", "IN_PROGRESS") and not ctx.has("ActiveModelVersion"):
-        for m in ("ModelMetrics", "ModelQuality"):
+    if status in _UNTRAINED and not ctx.has("ActiveModelVersion"):
+        for m in _TRAINED_ONLY:
             if ctx.has(m):
                 yield f"/{m}", f"{m} is present but Status is {status} and no version is active"
 
 
-@rule("retraining.failed-has-reason", needs=("LatestScheduledRetrainingStatus",),
-      description="LatestScheduledRetrainingStatus FAILED comes with LatestScheduledRetrainingFailedReason.",
-      source="documentation: 'If the model version was generated by retraining and the training failed, this indicates the reason'")
-def retraining_failed_reason(ctx):
-    if ctx.str("LatestScheduledRetrainingStatus") == "FAILED" and not ctx.has("LatestScheduledRetrainingFailedReason"):
-        yield "/LatestScheduledRetrainingFailedReason", "the latest retraining FAILED but no reason is given"
+check_that("retraining.failed-has-reason", needs=("LatestScheduledRetrainingStatus",),
+           holds="d.get('LatestScheduledRetrainingStatus') != 'FAILED' or 'LatestScheduledRetrainingFailedReason' in d",
+           pointer="/LatestScheduledRetrainingFailedReason",
+           message="the latest retraining FAILED but no reason is given",
+           description="LatestScheduledRetrainingStatus FAILED comes with LatestScheduledRetrainingFailedReason.",
+           source="documentation: 'If the model version was generated by retraining and the training failed, this indicates the reason'")
 
-
-@rule("retraining.reason-only-when-failed", severity=WARNING,
-      needs=("LatestScheduledRetrainingFailedReason", "LatestScheduledRetrainingStatus"),
-      description="LatestScheduledRetrainingFailedReason appears only when the latest retraining FAILED.",
-      source="documentation: the reason is given 'if ... the training failed'")
-def retraining_reason_only_failed(ctx):
-    status = ctx.str("LatestScheduledRetrainingStatus")
-    # an absent status is retraining.details-need-status's finding, not reported twice
-    if ctx.has("LatestScheduledRetrainingFailedReason") and status is not None and status != "FAILED":
-        yield "/LatestScheduledRetrainingFailedReason", f"a retraining failure reason is present but the status is {status}"
-
+# an absent status is retraining.details-need-status's finding, not reported twice
+check_that("retraining.reason-only-when-failed", severity=WARNING,
+           needs=("LatestScheduledRetrainingFailedReason", "LatestScheduledRetrainingStatus"),
+           holds="'LatestScheduledRetrainingFailedReason' not in d "
+                 "or not isinstance(_s := d.get('LatestScheduledRetrainingStatus'), str) or _s == 'FAILED'",
+           pointer="/LatestScheduledRetrainingFailedReason",
+           message=lambda ctx: ("a retraining failure reason is present but the status is "
+                                f"{ctx.str('LatestScheduledRetrainingStatus')}"),
+           description="LatestScheduledRetrainingFailedReason appears only when the latest retraining FAILED.",
+           source="documentation: the reason is given 'if ... the training failed'")
 
 _RETRAINING_DETAILS = ("LatestScheduledRetrainingModelVersion", "LatestScheduledRetrainingStartTime",
                        "LatestScheduledRetrainingAvailableDataInDays", "LatestScheduledRetrainingFailedReason")
 
+check_that("retraining.details-need-status", needs_any=_RETRAINING_DETAILS,
+           holds="'LatestScheduledRetrainingStatus' in d or not ("
+                 + " or ".join(f"{m!r} in d" for m in _RETRAINING_DETAILS) + ")",
+           pointer="/LatestScheduledRetrainingStatus",
+           # the first detail present is enough to name
+           message=lambda ctx: (f"{next(m for m in _RETRAINING_DETAILS if ctx.has(m))} is present but "
+                                "LatestScheduledRetrainingStatus is not"),
+           description="Details of the latest scheduled retraining appear only with LatestScheduledRetrainingStatus.",
+           source="logic: they all describe 'the most recent scheduled retraining run', whose status is LatestScheduledRetrainingStatus")
 
-@rule("retraining.details-need-status", needs_any=_RETRAINING_DETAILS,
-      description="Details of the latest scheduled retraining appear only with LatestScheduledRetrainingStatus.",
-      source="logic: they all describe 'the most recent scheduled retraining run', whose status is LatestScheduledRetrainingStatus")
-def retraining_details(ctx):
-    if ctx.has("LatestScheduledRetrainingStatus"):
-        return
-    for m in _RETRAINING_DETAILS:
-        if ctx.has(m):
-            yield "/LatestScheduledRetrainingStatus", f"{m} is present but LatestScheduledRetrainingStatus is not"
-            return
+check_that("retraining.success-has-version", needs=("LatestScheduledRetrainingStatus",),
+           holds="d.get('LatestScheduledRetrainingStatus') != 'SUCCESS' or 'LatestScheduledRetrainingModelVersion' in d",
+           pointer="/LatestScheduledRetrainingModelVersion",
+           message="the latest retraining succeeded but names no model version",
+           description="A SUCCESS scheduled retraining names the LatestScheduledRetrainingModelVersion it produced.",
+           source="logic: a successful retraining run generates a model version")
 
-
-@rule("retraining.success-has-version", needs=("LatestScheduledRetrainingStatus",),
-      description="A SUCCESS scheduled retraining names the LatestScheduledRetrainingModelVersion it produced.",
-      source="logic: a successful retraining run generates a model version")
-def retraining_success_version(ctx):
-    if ctx.str("LatestScheduledRetrainingStatus") == "SUCCESS" and not ctx.has("LatestScheduledRetrainingModelVersion"):
-        yield "/LatestScheduledRetrainingModelVersion", "the latest retraining succeeded but names no model version"
-
-
-@rule("retraining.schedule-has-scheduler", severity=WARNING, needs=("NextScheduledRetrainingStartDate",),
-      description="NextScheduledRetrainingStartDate appears only with a RetrainingSchedulerStatus.",
-      source="inference: only a retraining scheduler schedules the next run")
-def schedule_has_scheduler(ctx):
-    if ctx.has("NextScheduledRetrainingStartDate") and not ctx.has("RetrainingSchedulerStatus"):
-        yield "/RetrainingSchedulerStatus", "a next retraining date is present but there is no RetrainingSchedulerStatus"
+check_that("retraining.schedule-has-scheduler", severity=WARNING, needs=("NextScheduledRetrainingStartDate",),
+           holds="'NextScheduledRetrainingStartDate' not in d or 'RetrainingSchedulerStatus' in d",
+           pointer="/RetrainingSchedulerStatus",
+           message="a next retraining date is present but there is no RetrainingSchedulerStatus",
+           description="NextScheduledRetrainingStartDate appears only with a RetrainingSchedulerStatus.",
+           source="inference: only a retraining scheduler schedules the next run")

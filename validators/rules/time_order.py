@@ -6,27 +6,29 @@ documentation forbids none, and clocks round.
 from __future__ import annotations
 
 from l4e_contract.report import WARNING
-from l4e_contract.rules.registry import not_a_rule, rule
+from l4e_contract.rules.registry import check_that, not_a_rule
 from l4e_contract.timestamps import describe
 
 
-def _ordered(ctx, first: str, second: str, why: str):
-    a, b = ctx.time(first), ctx.time(second)
-    if a is not None and b is not None and a > b:
-        yield f"/{second}", f"{second} ({describe(b)}) is before {first} ({describe(a)}): {why}"
+def _in_order(first: str, second: str) -> str:
+    """The `holds` of first <= second: true unless both are instants and the first is later."""
+    return f"(_a := t({first!r})) is None or (_b := t({second!r})) is None or not _a > _b"
 
 
-def _pair(rule_id: str, first: str, second: str, why: str, source: str, severity: str = "error"):
-    """Register the rule `first <= second`."""
-    @rule(rule_id, description=f"{first} <= {second}.", source=source, severity=severity, needs=(first, second))
-    def check(ctx):
-        # _ordered's test, inline: one generator frame, not two, for a rule that nearly always finds nothing
-        a, b = ctx.time(first), ctx.time(second)
-        if a is not None and b is not None and a > b:
-            yield f"/{second}", f"{second} ({describe(b)}) is before {first} ({describe(a)}): {why}"
+def _out_of_order(first: str, second: str, why: str):
+    """The message of first > second, worded from the response."""
+    return lambda ctx: (f"{second} ({describe(ctx.time(second))}) is before {first} "
+                        f"({describe(ctx.time(first))}): {why}")
 
-    check.__name__ = rule_id.replace(".", "_").replace("-", "_")
-    return check
+
+def _pair(rule_id: str, first: str, second: str, why: str, source: str, severity: str = "error",
+          description: str | None = None, unless: str | None = None):
+    """Register the rule `first <= second` (not checked where `unless` is present)."""
+    holds = _in_order(first, second)
+    check_that(rule_id, holds=holds if unless is None else f"{unless!r} in d or {holds}",
+               pointer=f"/{second}", message=_out_of_order(first, second, why),
+               description=description or f"{first} <= {second}.", source=source, severity=severity,
+               needs=(first, second))
 
 
 _pair("time.training-data-range", "TrainingDataStartTime", "TrainingDataEndTime",
@@ -53,35 +55,28 @@ _pair("time.created-before-import", "CreatedAt", "ImportJobStartTime",
       "the import job that creates a model starts no earlier than the model",
       "observed in AWS samples: ImportModelVersion creates the model, then starts the job; not documented",
       severity=WARNING)
-
-
-@rule("time.created-before-training", needs=("CreatedAt", "TrainingExecutionStartTime"),
+_pair("time.created-before-training", "CreatedAt", "TrainingExecutionStartTime",
+      "a model is trained after it is created",
+      "logic: training runs on a model that exists; an imported model may carry its source's times",
       description="CreatedAt <= TrainingExecutionStartTime, for a model trained here (not imported).",
-      source="logic: training runs on a model that exists; an imported model may carry its source's times")
-def created_before_training(ctx):
-    if ctx.has("SourceModelVersionArn"):
-        return
-    yield from _ordered(ctx, "CreatedAt", "TrainingExecutionStartTime", "a model is trained after it is created")
-
-
-@rule("time.evaluation-after-training", severity=WARNING, needs=("TrainingDataEndTime", "EvaluationDataStartTime"),
+      unless="SourceModelVersionArn")
+_pair("time.evaluation-after-training", "TrainingDataEndTime", "EvaluationDataStartTime",
+      "evaluation data usually follows the training data",
+      "convention: AWS's demo app sets the evaluation start equal to the training end; "
+      "nothing documents the order and a sibling service allows overlap",
       description="The evaluation data range does not start before the training data range ends.",
-      source="convention: AWS's demo app sets the evaluation start equal to the training end; "
-             "nothing documents the order and a sibling service allows overlap")
-def evaluation_after_training(ctx):
-    yield from _ordered(ctx, "TrainingDataEndTime", "EvaluationDataStartTime",
-                        "evaluation data usually follows the training data")
+      severity=WARNING)
 
-
-@rule("time.next-retraining-after-latest", severity=WARNING,
-      needs=("LatestScheduledRetrainingStartTime", "NextScheduledRetrainingStartDate"),
-      description="NextScheduledRetrainingStartDate is not before the day of LatestScheduledRetrainingStartTime.",
-      source="logic: the next run is scheduled after the latest; compared by UTC day because the next date is truncated")
-def next_after_latest(ctx):
-    latest, nxt = ctx.time("LatestScheduledRetrainingStartTime"), ctx.time("NextScheduledRetrainingStartDate")
-    if latest is not None and nxt is not None and nxt < latest - latest % 86400:
-        yield ("/NextScheduledRetrainingStartDate",
-               f"next retraining ({describe(nxt)}) is before the day of the latest run ({describe(latest)})")
+check_that("time.next-retraining-after-latest", severity=WARNING,
+           needs=("LatestScheduledRetrainingStartTime", "NextScheduledRetrainingStartDate"),
+           # the next date is truncated to a UTC day, so it is compared with the day of the latest run
+           holds="(_a := t('LatestScheduledRetrainingStartTime')) is None "
+                 "or (_b := t('NextScheduledRetrainingStartDate')) is None or not _b < _a - _a % 86400",
+           pointer="/NextScheduledRetrainingStartDate",
+           message=lambda ctx: (f"next retraining ({describe(ctx.time('NextScheduledRetrainingStartDate'))}) is "
+                                f"before the day of the latest run ({describe(ctx.time('LatestScheduledRetrainingStartTime'))})"),
+           description="NextScheduledRetrainingStartDate is not before the day of LatestScheduledRetrainingStartTime.",
+           source="logic: the next run is scheduled after the latest; compared by UTC day because the next date is truncated")
 
 
 not_a_rule("LastUpdatedTime", "Indicates the last time the machine learning model was updated. "

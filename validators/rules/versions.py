@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from l4e_contract import arns
 from l4e_contract.report import WARNING
-from l4e_contract.rules.registry import not_a_rule, rule
+from l4e_contract.rules.fused import helper
+from l4e_contract.rules.registry import check_that, not_a_rule, rule
 
 # (version number member, its ARN member, its activation time member)
 VERSION_TRIPLES = (
@@ -12,7 +13,12 @@ VERSION_TRIPLES = (
 )
 
 
+def _together(a: str, b: str) -> str:
+    return f"({a!r} in d) == ({b!r} in d)"
+
+
 @rule("version.arn-pair", needs_any=[m for triple in VERSION_TRIPLES for m in triple[:2]],
+      holds=" and ".join(_together(number, arn) for number, arn, _ in VERSION_TRIPLES),
       description="A version number and its ARN appear together (active and previous).",
       source="logic: ActiveModelVersionArn is 'the ARN of the model version used by the inference scheduler', "
              "the version ActiveModelVersion names")
@@ -23,7 +29,19 @@ def number_and_arn_together(ctx):
             yield f"/{absent}", f"{present} is present but {absent} is not"
 
 
+@helper
+def version_arn_names(number, text) -> bool:
+    """Does the version ARN `text` end in /model-version/<number>? True where either is unusable
+    (None: absent or mistyped; the schema names those)."""
+    if number is None or text is None:
+        return True
+    parts = arns.split_version_arn(text)
+    return parts is not None and parts[1] == str(number)
+
+
 @rule("version.arn-number", needs_any=[number for number, _, _ in VERSION_TRIPLES],
+      holds=" and ".join(f"version_arn_names(ctx.int({number!r}), ctx.str({arn!r}))"
+                         for number, arn, _ in VERSION_TRIPLES),
       description="A version ARN ends in /model-version/<that version number>.",
       source="AWS documentation: model version ARN is <model ARN>/model-version/<n>")
 def arn_names_its_number(ctx):
@@ -38,7 +56,13 @@ def arn_names_its_number(ctx):
             yield f"/{arn}", f"{arn} names version {parts[1]!r} but {number} is {n}"
 
 
+helper(arns.split_version_arn)
+
+
 @rule("version.arn-belongs-to-model", needs=("ModelArn",), needs_any=[arn for _, arn, _ in VERSION_TRIPLES],
+      holds="not isinstance(_m := d.get('ModelArn'), str) or "
+            + " and ".join(f"((_p := split_version_arn(d.get({arn!r}))) is None or _p[0] == _m)"
+                           for _, arn, _ in VERSION_TRIPLES),
       description="ActiveModelVersionArn and PreviousActiveModelVersionArn are ModelArn + /model-version/<n>.",
       source="AWS documentation: version ARN is <model ARN>/model-version/<n>; these are versions of this model")
 def version_of_this_model(ctx):
@@ -52,6 +76,7 @@ def version_of_this_model(ctx):
 
 
 @rule("version.activation-time", needs_any=[m for n, _, at in VERSION_TRIPLES for m in (n, at)],
+      holds=" and ".join(_together(number, at) for number, _, at in VERSION_TRIPLES),
       description="An activation time appears exactly when its version does (active and previous).",
       source="documentation: ModelVersionActivatedAt is 'the date the active model version was activated'")
 def activation_time_with_version(ctx):
@@ -61,38 +86,38 @@ def activation_time_with_version(ctx):
             yield f"/{absent}", f"{present} is present but {absent} is not"
 
 
-@rule("version.previous-requires-active", needs=("PreviousActiveModelVersion",),
-      description="A previous active version implies a current active version.",
-      source="documentation: the previous version was active 'prior to the current active model version'")
-def previous_needs_active(ctx):
-    if ctx.has("PreviousActiveModelVersion") and not ctx.has("ActiveModelVersion"):
-        yield "/ActiveModelVersion", "PreviousActiveModelVersion is present but there is no ActiveModelVersion"
+check_that("version.previous-requires-active", needs=("PreviousActiveModelVersion",),
+           holds="'PreviousActiveModelVersion' not in d or 'ActiveModelVersion' in d",
+           pointer="/ActiveModelVersion",
+           message="PreviousActiveModelVersion is present but there is no ActiveModelVersion",
+           description="A previous active version implies a current active version.",
+           source="documentation: the previous version was active 'prior to the current active model version'")
+
+check_that("version.previous-differs", severity=WARNING, needs=("ActiveModelVersion", "PreviousActiveModelVersion"),
+           holds="(_a := ctx.int('ActiveModelVersion')) is None or _a != ctx.int('PreviousActiveModelVersion')",
+           pointer="/PreviousActiveModelVersion",
+           message=lambda ctx: f"the previous active version equals the active version ({ctx.int('ActiveModelVersion')})",
+           description="The previous active version is not the active version.",
+           source="inference: activating the version that is already active is not expected to record a change")
+
+check_that("version.retrained-number", severity=WARNING, needs=("LatestScheduledRetrainingModelVersion",),
+           holds="(_v := ctx.int('LatestScheduledRetrainingModelVersion')) is None or _v >= 2",
+           pointer="/LatestScheduledRetrainingModelVersion",
+           message=lambda ctx: (f"retraining produced version {ctx.int('LatestScheduledRetrainingModelVersion')}, "
+                                "but version 1 is the model's first"),
+           description="A version produced by scheduled retraining is 2 or higher.",
+           source="AWS documentation: a retrained version is numbered one above the most recent version; "
+                  "the first version of a model is 1")
+
+_IMPORT = ("SourceModelVersionArn", "ImportJobStartTime", "ImportJobEndTime")
 
 
-@rule("version.previous-differs", severity=WARNING, needs=("ActiveModelVersion", "PreviousActiveModelVersion"),
-      description="The previous active version is not the active version.",
-      source="inference: activating the version that is already active is not expected to record a change")
-def previous_differs(ctx):
-    a, p = ctx.int("ActiveModelVersion"), ctx.int("PreviousActiveModelVersion")
-    if a is not None and a == p:
-        yield "/PreviousActiveModelVersion", f"the previous active version equals the active version ({a})"
-
-
-@rule("version.retrained-number", severity=WARNING, needs=("LatestScheduledRetrainingModelVersion",),
-      description="A version produced by scheduled retraining is 2 or higher.",
-      source="AWS documentation: a retrained version is numbered one above the most recent version; "
-             "the first version of a model is 1")
-def retrained_above_one(ctx):
-    v = ctx.int("LatestScheduledRetrainingModelVersion")
-    if v is not None and v < 2:
-        yield "/LatestScheduledRetrainingModelVersion", f"retraining produced version {v}, but version 1 is the model's first"
-
-
-@rule("import.fields-together", needs_any=("SourceModelVersionArn", "ImportJobStartTime", "ImportJobEndTime"),
+@rule("import.fields-together", needs_any=_IMPORT,
+      holds="('SourceModelVersionArn' in d) == (_st := 'ImportJobStartTime' in d) and (_st or 'ImportJobEndTime' not in d)",
       description="SourceModelVersionArn and ImportJobStartTime appear together; ImportJobEndTime needs ImportJobStartTime.",
       source="documentation: each of the three 'appears if the active model version was imported'")
 def import_fields(ctx):
-    src, start, end = (ctx.has(m) for m in ("SourceModelVersionArn", "ImportJobStartTime", "ImportJobEndTime"))
+    src, start, end = (ctx.has(m) for m in _IMPORT)
     if src and not start:
         yield "/ImportJobStartTime", "SourceModelVersionArn is present but ImportJobStartTime is not"
     if start and not src:
@@ -101,12 +126,12 @@ def import_fields(ctx):
         yield "/ImportJobStartTime", "ImportJobEndTime is present but ImportJobStartTime is not"
 
 
-@rule("import.in-progress-has-source", severity=WARNING, needs=("Status",),
-      description="A model in IMPORT_IN_PROGRESS names its SourceModelVersionArn.",
-      source="inference: an import always has a source version; the documentation ties the field to the active version")
-def import_in_progress_source(ctx):
-    if ctx.str("Status") == "IMPORT_IN_PROGRESS" and not ctx.has("SourceModelVersionArn"):
-        yield "/SourceModelVersionArn", "Status is IMPORT_IN_PROGRESS but SourceModelVersionArn is absent"
+check_that("import.in-progress-has-source", severity=WARNING, needs=("Status",),
+           holds="d.get('Status') != 'IMPORT_IN_PROGRESS' or 'SourceModelVersionArn' in d",
+           pointer="/SourceModelVersionArn",
+           message="Status is IMPORT_IN_PROGRESS but SourceModelVersionArn is absent",
+           description="A model in IMPORT_IN_PROGRESS names its SourceModelVersionArn.",
+           source="inference: an import always has a source version; the documentation ties the field to the active version")
 
 
 not_a_rule("PreviousActiveModelVersion", "The model version that was set as the active model version prior to "
