@@ -15,20 +15,16 @@ class Arn(NamedTuple):
     region: str
     account: str
     resource: str
-
-    @property
-    def resource_type(self) -> str:
-        return self.resource.split("/", 1)[0]
-
-    @property
-    def resource_name(self) -> str | None:
-        """The name after the type: model/<name>/..., dataset/<name>/..."""
-        parts = self.resource.split("/")
-        return parts[1] if len(parts) > 1 else None
+    resource_type: str  # the resource's first part: model, dataset, key, role...
+    resource_name: str | None  # the name after the type: model/<name>/..., dataset/<name>/...
 
     @property
     def location(self) -> tuple[str, str, str]:
         return self.partition, self.region, self.account
+
+
+# tuple.__new__ directly: Arn(...) is a Python-level __new__, and every response has several ARNs
+_new = tuple.__new__
 
 
 def parse(text) -> Arn | None:
@@ -37,7 +33,8 @@ def parse(text) -> Arn | None:
     parts = text.split(":", 5)
     if len(parts) != 6:
         return None
-    return Arn(*parts[1:])
+    resource = parts[5].split("/", 2)
+    return _new(Arn, (*parts[1:], resource[0], resource[1] if len(resource) > 1 else None))
 
 
 VERSION_MARK = "/model-version/"

@@ -44,7 +44,7 @@ def fast_plan(members: frozenset) -> tuple:
             _PLANS.clear()
             _PLANS["version"] = RULES.version
         rules = tuple(r for r in RULES.values() if r.applies(members))
-        entry = _PLANS[members] = (rules, fused.fuse(rules))
+        entry = _PLANS[members] = (rules, fused.fuse(rules, members))
     return entry
 
 

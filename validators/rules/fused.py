@@ -16,12 +16,19 @@ An expression reads these names (bound once per response, not once per rule):
 
 and the functions a rule module exposes with `@helper` (their names are global: one namespace for
 every rule). An expression must never raise on any response: a wrong type reads as "finds nothing"
-exactly when the rule's function would find nothing. tests/test_fused.py checks every rule's
+exactly when the rule's function would find nothing.
+
+The fused function is specialised to the shape it serves (the set of members, which is what a plan
+is for): `"M" in d` is a constant there, and so is what d.get, t, arn, ctx.int, ctx.str and ctx.obj
+give for an absent member (None); constant parts of an `and`/`or` are folded away. Each distinct call
+of those and of the helpers, with constant arguments, is made once, before the expressions, and its
+result shared: so they must be pure functions of the response (the Context memoises them anyway). tests/test_fused.py checks every rule's
 expression against its function on every recording, every shape of them, and generated responses
 that keep and break each rule.
 """
 from __future__ import annotations
 
+import ast
 import builtins
 from typing import Callable
 
@@ -53,13 +60,153 @@ def check_expression(rule_id: str, expression: str) -> None:
         raise ValueError(f"rule {rule_id}: holds is not a Python expression: {exc.msg}") from None
 
 
-def _function(terms: list[str], constants: dict, name: str) -> Callable:
+# calls the fuser may make once and share: pure functions of the response
+_PURE_NAMES = {"t", "arn"}
+_PURE_METHODS = {("d", "get"), ("ctx", "int"), ("ctx", "str"), ("ctx", "obj")}
+# those that give None for a member the response does not have
+_NONE_WHEN_ABSENT = {("name", "t"), ("name", "arn"), ("d", "get"), ("ctx", "int"), ("ctx", "str"), ("ctx", "obj")}
+
+
+def _callee(node: ast.Call):
+    f = node.func
+    if isinstance(f, ast.Name):
+        return ("name", f.id)
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+        return (f.value.id, f.attr)
+    return None
+
+
+def _constant(node):
+    """`node` as a Constant if its value is known: a constant, or (_x := constant) (whose later reads
+    the fuser replaces by that constant)."""
+    if isinstance(node, ast.NamedExpr):
+        node = node.value
+    return node if isinstance(node, ast.Constant) else None
+
+
+def _truth(node):
+    """Fold `node` where only its truth matters (the verdict, `and`/`or` operands in it, `not`)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        operand = _truth(node.operand)
+        return ast.Constant(not operand.value) if isinstance(operand, ast.Constant) else ast.UnaryOp(node.op, operand)
+    if not isinstance(node, ast.BoolOp):
+        return node
+    decisive = isinstance(node.op, ast.Or)  # true decides an `or`, false an `and`
+    kept = []
+    for value in map(_truth, node.values):
+        if isinstance(value, ast.Constant):
+            if bool(value.value) == decisive:
+                return ast.Constant(decisive)
+            continue  # neutral: drop it
+        kept.append(value)
+    if not kept:
+        return ast.Constant(not decisive)
+    return kept[0] if len(kept) == 1 else ast.BoolOp(node.op, kept)
+
+
+class _Specialise(ast.NodeTransformer):
+    """Folds what the shape decides, then names each pure call once (see the module's docstring)."""
+
+    def __init__(self, members: frozenset | None):
+        self.members = members
+        self.hoisted: dict[str, str] = {}  # ast.dump of a call -> the local holding its result
+        self.names: set[str] = set()  # those locals
+        self.prelude: list[ast.stmt] = []
+        # names bound by := to a constant, read as that constant until bound again; the nodes are
+        # visited in the order Python evaluates them (left to right through and, or and comparisons)
+        self.bound: dict[str, ast.Constant] = {}
+
+    def visit_NamedExpr(self, node):
+        self.generic_visit(node)
+        if isinstance(node.value, ast.Constant):
+            self.bound[node.target.id] = node.value
+        else:
+            self.bound.pop(node.target.id, None)
+        return node
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.bound:
+            return ast.Constant(self.bound[node.id].value)
+        return node
+
+    def _absent(self, node) -> bool:
+        return (self.members is not None and isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and node.value not in self.members)
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if (len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and self.members is not None
+                and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+                and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == "d"):
+            present = node.left.value in self.members
+            return ast.Constant(present if isinstance(node.ops[0], ast.In) else not present)
+        operands = [_constant(n) for n in (node.left, *node.comparators)]
+        if all(o is not None for o in operands):
+            folded = ast.fix_missing_locations(ast.Expression(ast.Compare(operands[0], node.ops, operands[1:])))
+            return ast.Constant(eval(compile(folded, "<fold>", "eval")))  # noqa: S307 - constants only
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Constant):
+            return ast.Constant(not node.operand.value)
+        return node
+
+    def visit_BoolOp(self, node):
+        self.generic_visit(node)
+        decisive = isinstance(node.op, ast.Or)  # the constant that decides an `or` is a truthy one
+        values = list(node.values)
+        # exact folds only: a decisive constant first is the value; a neutral one first, or before the
+        # last operand, changes nothing
+        while values and isinstance(values[0], ast.Constant):
+            if bool(values[0].value) == decisive or len(values) == 1:
+                return values[0]
+            values.pop(0)
+        values = [v for i, v in enumerate(values) if not (
+            isinstance(v, ast.Constant) and bool(v.value) != decisive and i < len(values) - 1)]
+        return values[0] if len(values) == 1 else ast.BoolOp(node.op, values)
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        callee = _callee(node)
+        if callee in _NONE_WHEN_ABSENT and node.args and self._absent(node.args[0]):
+            return ast.Constant(None)
+        if callee == ("name", "isinstance") and isinstance(node.args[0], ast.Constant) and node.args[0].value is None:
+            return ast.Constant(False)  # no type the rules ask about is NoneType
+        pure = (callee is not None and (callee[0] == "name" and (callee[1] in _PURE_NAMES or callee[1] in HELPERS))
+                or callee in _PURE_METHODS)
+        if (callee is not None and callee[0] == "name" and callee[1] in HELPERS and not node.keywords
+                and all(isinstance(a, ast.Constant) for a in node.args)):
+            try:  # a helper of constants is a constant
+                return ast.Constant(HELPERS[callee[1]](*(a.value for a in node.args)))
+            except Exception:  # noqa: BLE001 - left to run (and fail) at run time, where it sends to the rules
+                pass
+        if pure and not node.keywords and all(
+                isinstance(a, ast.Constant) or (isinstance(a, ast.Name) and (a.id in ("ctx", "d") or a.id in self.names))
+                for a in node.args):
+            key = ast.dump(node)
+            name = self.hoisted.get(key)
+            if name is None:
+                name = self.hoisted[key] = f"_h{len(self.hoisted)}"
+                self.names.add(name)
+                self.prelude.append(ast.Assign([ast.Name(name, ast.Store())], node))
+            return ast.Name(name, ast.Load())
+        return node
+
+
+def _function(terms: list[str], constants: dict, name: str, members: frozenset | None = None) -> Callable:
+    """def <name>(ctx): ... return (term) and (term) ..., specialised to `members` if given."""
     body = " and\n            ".join(f"({term})" for term in terms) if terms else "True"
-    source = (f"def {name}(ctx):\n"
-              "    d = ctx.doc\n    t = ctx.time\n    arn = ctx.arn\n"
-              f"    return ({body})\n")
+    tree = ast.parse(f"def {name}(ctx):\n    d = ctx.doc\n    t = ctx.time\n    arn = ctx.arn\n"
+                     f"    return ({body})\n")
+    fn_def = tree.body[0]
+    specialise = _Specialise(members)
+    fn_def.body[-1].value = _truth(specialise.visit(fn_def.body[-1].value))
+    fn_def.body[3:3] = specialise.prelude
+    tree = ast.fix_missing_locations(tree)
+    source = ast.unparse(tree)
     namespace = {"__builtins__": builtins, "quiet": quiet, **HELPERS, **constants}
-    exec(compile(source, f"<l4e_contract {name}>", "exec"), namespace)  # noqa: S102 - our own rules' code
+    exec(compile(tree, f"<l4e_contract {name}>", "exec"), namespace)  # noqa: S102 - our own rules' code
     fn = namespace[name]
     fn.source = source
     return fn
@@ -78,8 +225,9 @@ def compile_expression(expression: str) -> Callable:
     return verdict
 
 
-def fuse(rules) -> Callable:
-    """One function of the Context: true when no rule in `rules` can find anything.
+def fuse(rules, members: frozenset | None = None) -> Callable:
+    """One function of the Context: true when no rule in `rules` can find anything, in a response
+    with exactly `members` (any response, if None).
 
     A rule without an expression is asked through its generator, so every rule has its say."""
     terms, constants = [], {}
@@ -89,4 +237,4 @@ def fuse(rules) -> Callable:
         else:
             constants[f"CHECK{n}"] = r.check
             terms.append(f"quiet(CHECK{n}(ctx))")
-    return _function(terms, constants, "fused")
+    return _function(terms, constants, "fused", members)
