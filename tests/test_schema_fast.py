@@ -160,10 +160,57 @@ def test_keywords_without_a_type_apply_to_their_own_kind_only():
     assert not check(decimal.Decimal(3))  # not an int or float: left to jsonschema
 
 
+def _unknown(doc) -> list:
+    return list(schema_check.check_unknown_members(doc))
+
+
+def _shape_check(doc):
+    return schema_fast.for_shape(frozenset(doc))
+
+
+@pytest.mark.parametrize("kind", ["valid/wire", "valid/parsed"])
+def test_valid_recordings_pass_the_check_of_their_shape(kind):
+    for name, doc in bundled(kind):
+        assert _shape_check(doc)(doc), name
+
+
+def test_the_check_of_a_shape_never_accepts_an_error_or_an_unknown_member():
+    accepted = 0
+    for name, doc, errors in judged():
+        if isinstance(doc, dict) and _shape_check(doc)(doc):
+            accepted += 1
+            assert not errors, f"{name}: accepted a document jsonschema rejects: {errors[0].message}"
+            assert not _unknown(doc), f"{name}: accepted a document with a member the contract does not know"
+    assert accepted > 100
+
+
+def test_the_check_of_a_shape_agrees_on_plain_json_values():
+    for name, doc, errors in judged():
+        if not isinstance(doc, dict) or any(isinstance(v, (Str, decimal.Decimal, _dt.datetime)) for v in doc.values()):
+            continue
+        assert _shape_check(doc)(doc) == (not errors and not _unknown(doc)), name
+
+
+def test_the_check_of_a_shape_refuses_unknown_members_at_every_depth():
+    doc = valid_wire()
+    assert _shape_check(doc)(doc)
+    top = {**doc, "NewMember": 1}
+    nested = copy.deepcopy(doc)
+    nested["LabelsInputConfiguration"]["S3InputConfiguration"]["NewKey"] = "x"
+    missing = {k: v for k, v in doc.items() if k != "ModelArn"}
+    for bad in (top, nested, missing):
+        assert not _shape_check(bad)(bad)
+    assert "ModelArn" not in missing and not _shape_check(missing)(doc)  # a required member absent: always "look closer"
+
+
 def test_validate_reports_the_same_with_or_without_the_fast_path(monkeypatch):
+    import importlib
+
     docs = [doc for _, doc in [*bundled("invalid"), *bundled("warnings"), *bundled("valid/wire")]]
     docs += [doc for _, doc in mutants()[::5]]
     fast = [validate(d).to_dict() for d in docs]
     monkeypatch.setattr(schema_fast, "is_valid", lambda instance: False)
+    monkeypatch.setattr(schema_fast, "for_shape", lambda members: None)
+    monkeypatch.setattr(importlib.import_module("l4e_contract.validate"), "_PLANS", {})
     slow = [validate(d).to_dict() for d in docs]
     assert fast == slow

@@ -109,11 +109,6 @@ def check_schema(instance) -> Iterator[Violation]:
         yield Violation(pointer, rule, _message(err))
 
 
-def all_known(instance: dict) -> bool:
-    """Does the contract know every member of this response (and of its objects)?"""
-    return _all_known(instance, _known_tree())
-
-
 def check_unknown_members(instance: dict, strict: bool = False) -> Iterator[Violation]:
     """Members the contract does not know: the API grows, so a warning unless strict."""
     if isinstance(instance, dict) and _all_known(instance, _known_tree()):

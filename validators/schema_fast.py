@@ -47,8 +47,9 @@ class Unsupported(ValueError):
 
 
 class _Compiler:
-    def __init__(self, schema: dict):
+    def __init__(self, schema: dict, closed: bool = False):
         self.schema = schema
+        self.closed = closed  # objects also refuse members the schema does not name (schema.unknown-member)
         self.lines: list[str] = []
         self.names: dict[str, object] = {}  # constants the generated code reads (regex finders, sets)
         self.functions: dict[int, str] = {}  # id(schema node) -> function name
@@ -150,6 +151,8 @@ class _Compiler:
         for member in node.get("required", ()):
             lines.append(f"if {member!r} not in v: return False")
         props = node.get("properties")
+        if self.closed and props:
+            lines.append(f"if not {self.constant('KNOWN', frozenset(props))}.issuperset(v): return False")
         if props:
             lines.append("get = v.get")
             for member, sub in props.items():
@@ -160,8 +163,27 @@ class _Compiler:
         # members the schema does not name pass (no additionalProperties): unknown-member is a rule
         return lines
 
-    def compile(self) -> tuple[Callable[[object], bool], str]:
-        root = self.function(self.schema)
+    def shape_function(self, members: frozenset) -> str:
+        """Name of `f(v) -> bool` for a response with exactly these members, known to be a dict: the
+        root's checks for those members only, each read with one subscript, and nothing else."""
+        node = self.schema
+        props = node.get("properties") or {}
+        self.count += 1
+        name = f"shape_{self.count}"
+        if not set(node.get("required", ())) <= members or not members <= props.keys():
+            body = ["return False"]  # a required member is missing, or an unknown one is there: look closer
+        else:
+            body = [f"if not ({self.expression(node, 'v', objects=False)}): return False"]
+            for member, sub in props.items():
+                test = self.expression(sub, "x") if member in members else "True"
+                if test != "True":
+                    body += [f"x = v[{member!r}]", f"if not ({test}): return False"]
+            body.append("return True")
+        self.lines.append(f"def {name}(v):\n" + "".join(f"    {line}\n" for line in body))
+        return name
+
+    def compile(self, root: str | None = None) -> tuple[Callable[[object], bool], str]:
+        root = root or self.function(self.schema)
         source = "\n".join(self.lines)
         namespace = {**self.names, "ABSENT": object()}
         exec(compile(source, "<l4e_contract compiled schema>", "exec"), namespace)  # noqa: S102 - our own code
@@ -179,6 +201,16 @@ def _compiled():
         return compile_schema(contract.schema())
     except (Unsupported, patterns.PatternError):
         return None, ""
+
+
+def for_shape(members: frozenset) -> Callable[[dict], bool] | None:
+    """A check of a response (a dict) with exactly `members`: true only when the schema certainly
+    accepts it and the contract knows every member in it (and in its objects). None if the schema
+    cannot be compiled. The runner keeps one per shape it meets, beside its rules' fused verdict."""
+    if not available():
+        return None
+    compiler = _Compiler(contract.schema(), closed=True)
+    return compiler.compile(compiler.shape_function(members))[0]
 
 
 def is_valid(instance) -> bool:

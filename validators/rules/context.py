@@ -23,7 +23,7 @@ class Context:
     rules ask them some sixty times a response.
     """
 
-    __slots__ = ("doc", "form", "_stamps", "_text_errors", "_arns", "memo", "has", "time", "all_real")
+    __slots__ = ("doc", "form", "_stamps", "_text_errors", "_arns", "memo", "has", "time", "all_real", "one_form")
 
     def __init__(self, doc: dict, form: str | None = None):
         self.doc = doc
@@ -35,6 +35,9 @@ class Context:
         errors = {}
         # form.timestamp-valid's verdict, kept on the rare branches below: is every timestamp an instant?
         real = True
+        # and form.timestamp-form's: the forms seen (a flag for each common one: a set per stamp costs more)
+        wire = parsed = False
+        others = set()
         for m in contract.timestamp_members():
             if m in doc:
                 v = doc[m]
@@ -45,6 +48,7 @@ class Context:
                     else:
                         times[m] = None
                         real = False
+                    wire = True
                     stamps.append((m, v, WIRE))
                 elif isinstance(v, str):
                     # the parsed form: to_epoch(v), keeping why a text is not an instant for
@@ -56,12 +60,14 @@ class Context:
                         errors[m] = exc
                         # text of the wrong shape is the schema's finding; a real-looking unreal date is not
                         real = real and not isinstance(exc, NotARealInstant)
+                    parsed = True
                     stamps.append((m, v, PARSED))
                 else:
                     times[m] = to_epoch(v)
                     f = form_of(v)
                     if f is not None:
                         stamps.append((m, v, f))
+                        others.add(f)
                         real = real and not (f == WIRE and times[m] is None)
         self.time = times.get
         self._stamps = tuple(stamps)
@@ -69,6 +75,7 @@ class Context:
         self.form = form or (stamps[0][2] if stamps else "unknown")
         self._text_errors = errors
         self.all_real = real
+        self.one_form = len(others | {f for f, seen in ((WIRE, wire), (PARSED, parsed)) if seen}) <= 1
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
         # so a run over many large responses holds one at a time

@@ -1,23 +1,11 @@
 """Rules about the document as a whole: one timestamp form, real instants."""
 from __future__ import annotations
 
-from l4e_contract.rules.fused import helper
 from l4e_contract.rules.registry import rule
 from l4e_contract.timestamps import PARSED, WIRE, NotARealInstant
 
 
-@helper
-def one_timestamp_form(ctx) -> bool:
-    stamps = ctx.stamps()
-    if stamps:
-        first = stamps[0][2]
-        for _, _, f in stamps:
-            if f != first:
-                return False
-    return True
-
-
-@rule("form.timestamp-form", holds="one_timestamp_form(ctx)",
+@rule("form.timestamp-form", holds="ctx.one_form",
       description="All timestamps of one response are in one form: wire (epoch seconds) or parsed (RFC 3339).",
       source="logic: a response is either the HTTP body or boto3's dict dumped to JSON, never a mix")
 def one_timestamp_form(ctx):
