@@ -225,14 +225,14 @@ def test_raw_body_is_captured_per_call(folder):
 
 
 def test_ctrl_c_leaves_a_whole_partial_report(folder, capsys, monkeypatch):
-    real = live.check_model
+    real = live.describe_for_check
 
     def interrupted_at_pump_3(conn, name, *a, **kw):
         if name == "pump-3":
             raise KeyboardInterrupt
         return real(conn, name, *a, **kw)
 
-    monkeypatch.setattr(live, "check_model", interrupted_at_pump_3)
+    monkeypatch.setattr(live, "describe_for_check", interrupted_at_pump_3)
     with MockServer(folder) as server:
         code, doc = run_json(capsys, "--endpoint-url", server.endpoint_url, "--concurrency", "1")
     assert code == 130
@@ -503,3 +503,102 @@ def test_a_failing_callback_stops_the_run_and_its_workers(folder):
         described = server.operations.count("DescribeModel")
     assert 1 <= described < len(server.models)  # the models not yet started were never described
     assert not [t for t in threading.enumerate() if t.name.startswith("l4e-live")]
+
+
+def test_the_collector_is_off_while_the_clients_are_made_and_back_after(folder, capsys, monkeypatch):
+    import gc
+
+    from l4e_contract.commands import account_args
+
+    seen = []
+    real = account_args.connect_regions
+
+    def connect_regions(args, command):
+        seen.append(gc.isenabled())
+        return real(args, command)
+
+    monkeypatch.setattr(account_args, "connect_regions", connect_regions)
+    with MockServer(folder) as server:
+        code, _ = run_json(capsys, "--endpoint-url", server.endpoint_url)
+    assert code == 0 and seen == [False]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_interpreter_s_switch_interval_is_short_during_the_run_only(folder, capsys, monkeypatch):
+    import sys
+
+    seen = []
+    real = live.run_live
+
+    def run_live(*a, **kw):
+        seen.append(sys.getswitchinterval())
+        return real(*a, **kw)
+
+    monkeypatch.setattr(live, "run_live", run_live)
+    before = sys.getswitchinterval()
+    with MockServer(folder) as server:
+        code, _ = run_json(capsys, "--endpoint-url", server.endpoint_url)
+    assert code == 0 and seen and seen[0] < before
+    assert sys.getswitchinterval() == before
+
+
+def test_the_json_document_is_the_json_reporter_s_byte_for_byte(folder, capsys):
+    from l4e_contract.results import JsonReporter, Result, summarize
+
+    with MockServer(folder, faults=Faults(fail={"pump-1": "AccessDenied"})) as server:
+        code = main(["live", "--format", "json", *FAST, "--endpoint-url", server.endpoint_url])
+    out = capsys.readouterr().out
+    doc = json.loads(out)
+    results = [Result(r["source"], r["verdict"], [], [], r["error"]) for r in doc["results"]]
+    assert code == 2 and any(r.error for r in results)
+    assert all(not r["violations"] and not r["warnings"] for r in doc["results"])
+    import io
+
+    again = io.StringIO()
+    JsonReporter(again).finish(results, summarize(results))
+    assert out == again.getvalue() and out.count("\n}\n") == 1
+
+
+def test_workers_make_the_calls_and_the_collecting_thread_runs_the_contract(folder, monkeypatch):
+    import threading
+
+    threads = {"describe": set(), "judge": set()}
+    real_describe, real_judge = live.describe_raw, live.judge
+
+    def describe_raw(*a, **kw):
+        threads["describe"].add(threading.current_thread().name)
+        return real_describe(*a, **kw)
+
+    def judge(*a, **kw):
+        threads["judge"].add(threading.current_thread().name)
+        return real_judge(*a, **kw)
+
+    monkeypatch.setattr(live, "describe_raw", describe_raw)
+    monkeypatch.setattr(live, "judge", judge)
+    with MockServer(folder) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url)
+        run = live.run_live([conn], concurrency=3)
+    assert [r.verdict for r in run.results] == ["valid"] * len(server.models)
+    assert threads["judge"] == {threading.current_thread().name}
+    assert threads["describe"] and all(t.startswith("l4e-live") for t in threads["describe"])
+
+
+def test_a_check_that_crashes_costs_its_model_only(folder, monkeypatch):
+    import sys
+
+    validate_module = sys.modules["l4e_contract.validate"]  # the package's `validate` is the function
+    real = validate_module.validate
+
+    def validate(doc, **kw):
+        if isinstance(doc, dict) and doc.get("ModelName") == "pump-2":
+            raise RuntimeError("a bug in a rule")
+        return real(doc, **kw)
+
+    monkeypatch.setattr(validate_module, "validate", validate)
+    with MockServer(folder) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url)
+        run = live.run_live([conn], concurrency=3)
+    results = {r.source: r for r in run.results}
+    assert len(results) == len(server.models)
+    assert results["us-east-1/model/pump-2"].error == "could not be checked: RuntimeError: a bug in a rule"
+    assert all(r.verdict == "valid" for s, r in results.items() if s != "us-east-1/model/pump-2")

@@ -373,3 +373,46 @@ def test_stop_cuts_kept_alive_connections(folder):
     with pytest.raises((botocore.exceptions.EndpointConnectionError, botocore.exceptions.ConnectionClosedError)):
         client.describe_model(ModelName="pump-1")
     assert len(server.requests) == seen  # nothing was served after stop()
+
+
+def test_an_answer_leaves_in_one_send_headers_and_body_together(folder, monkeypatch):
+    import socketserver
+
+    sends = []  # what the server writes to its sockets (the client, botocore, sends with sendall)
+    real = socketserver._SocketWriter.write
+
+    def write(self, data):
+        sends.append(bytes(data))
+        return real(self, data)
+
+    monkeypatch.setattr(socketserver._SocketWriter, "write", write)
+    with MockServer(folder) as server:
+        client = make_client(server.endpoint_url)
+        client.describe_model(ModelName="pump-1")
+        with pytest.raises(client.exceptions.ResourceNotFoundException):
+            client.describe_model(ModelName="no-such-model")
+    assert len(sends) == 2  # one answer, one send each
+    for data in sends:
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 ") and json.loads(body)
+
+
+def test_a_client_that_hangs_up_before_the_answer_costs_the_server_nothing(folder, capsys):
+    import socket
+    import time
+
+    with MockServer(folder, faults=Faults(slow={"pump-1": 300})) as server:
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        body = json.dumps({"ModelName": "pump-1"}).encode()
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: AWSLookoutEquipmentFrontendService.DescribeModel\r\n"
+                     b"Content-Type: application/x-amz-json-1.0\r\nContent-Length: " + str(len(body)).encode()
+                     + b"\r\n\r\n" + body)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.close()  # a reset, before the answer is written
+        deadline = time.monotonic() + 5
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.02)
+        client = make_client(server.endpoint_url)
+        assert client.describe_model(ModelName="pump-2")["ModelName"] == "pump-2"
+    assert server.requests[0].model == "pump-1"
+    assert "Traceback" not in capsys.readouterr().err

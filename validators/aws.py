@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime as _datetime
+from datetime import timezone
 from functools import lru_cache
 
 SERVICE = "lookoutequipment"
+_UTC = timezone.utc
 READ_PREFIXES = ("List", "Describe")
 
 
@@ -136,11 +139,39 @@ def session(profile: str | None = None, region: str | None = None):
     botocore's, not boto3's: importing boto3 costs a command about 50 ms more
     (it imports s3transfer) and adds nothing to a client. It answers boto3's
     `region_name` and `client()` too, so either kind of session can be passed on.
+    Its clients parse epoch-second timestamps with `epoch_timestamp`.
     """
     sess = _session_class()(profile=profile)
     if region:
         sess.set_config_variable("region", region)
+    # botocore's documented hook for its parsers' defaults; only this session's clients see it
+    sess.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=epoch_timestamp)
     return sess
+
+
+def epoch_timestamp(value):
+    """botocore's timestamp parser, with the JSON protocol's own case (epoch seconds) made cheap.
+
+    botocore turns a number into `datetime.fromtimestamp(value, tzlocal())`:
+    dateutil's tzlocal answers in Python, several calls a timestamp, about 15
+    timestamps a DescribeModel. An int or float becomes the same instant here
+    with the C `timezone.utc`: equal (==, timestamp()) to what boto3 returns,
+    only its tzinfo object differs. Anything else (text, a bool, a number out
+    of range, NaN) goes to botocore's parser, which decides as it always does.
+    """
+    if type(value) in (int, float):
+        try:
+            return _datetime.fromtimestamp(value, _UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    return _botocore_timestamp_parser()(value)
+
+
+@lru_cache(maxsize=1)
+def _botocore_timestamp_parser():
+    from botocore.parsers import DEFAULT_TIMESTAMP_PARSER
+
+    return DEFAULT_TIMESTAMP_PARSER
 
 
 @lru_cache(maxsize=1)

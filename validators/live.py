@@ -295,10 +295,44 @@ def describe_raw(conn, name: str, listed: bool = False) -> Described:
 def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
                 listed: bool = False) -> tuple[Result, object]:
     """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
+    return judge(conn, name, describe_for_check(conn, name, summary, listed), strict=strict)
+
+
+@dataclass
+class ToJudge:
+    """What a DescribeModel call brought back, with what only the network could tell about it."""
+
+    got: Described
+    differences: list[Violation]  # from the ListModels summary, asked again once before it counts
+
+
+def describe_for_check(conn, name: str, summary: dict | None, listed: bool = False) -> ToJudge:
+    """The calls a check makes (DescribeModel, and ListModels again when the summary disagrees).
+
+    The summary is compared here, not in `judge`, because a disagreement is
+    confirmed with a fresh ListModels call: every network call of a check is made
+    by the thread that described the model.
+    """
+    got = describe_raw(conn, name, listed)
+    differences: list[Violation] = []
+    if got.error is None and summary is not None and isinstance(got.wire, dict):
+        # the client's own model: the one botocore used for this very call, already loaded
+        members = summary_members(conn.client.meta.service_model)
+        differences = summary_differences(summary, got.wire, members)
+        if differences:
+            # The model may have changed between ListModels and DescribeModel: ask again once.
+            fresh = find_summary(conn, name)
+            if fresh is not None:
+                differences = summary_differences(fresh, got.wire, members)
+    return ToJudge(got, differences)
+
+
+def judge(conn, name: str, described: ToJudge, *, strict: bool = False) -> tuple[Result, object]:
+    """The contract on what was described, the wire body and boto3's dict; no I/O. (result, wire body)."""
     from l4e_contract.validate import validate
 
     source = source_name(conn.region, name)
-    got = describe_raw(conn, name, listed)
+    got = described.got
     if got.error is not None:
         return Result.failed(source, got.error), None
     wire, parsed, parse_error = got.wire, got.parsed, got.parse_error
@@ -310,17 +344,8 @@ def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
     elif isinstance(parsed, dict):
         for v in parsed_only_violations(report.violations, parsed, strict=strict):
             report.add(Violation(v.pointer, PARSED_RULE, f"in boto3's parsed dict: [{v.rule}] {v.message}"))
-    if summary is not None and isinstance(wire, dict):
-        # the client's own model: the one botocore used for this very call, already loaded
-        members = summary_members(conn.client.meta.service_model)
-        differences = summary_differences(summary, wire, members)
-        if differences:
-            # The model may have changed between ListModels and DescribeModel: ask again once.
-            fresh = find_summary(conn, name)
-            if fresh is not None:
-                differences = summary_differences(fresh, wire, members)
-        for v in differences:
-            report.add(v)
+    for v in described.differences:
+        report.add(v)
     return Result.from_report(source, report.sort()), wire
 
 
@@ -337,8 +362,11 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
 
     Describing starts as soon as the first ListModels page arrives: the next
     pages are fetched (in this thread) while the pool describes the models
-    already listed. `on_progress(done, total)` gets total None until every
-    listing is complete.
+    already listed. The pool's threads make the calls; this thread runs the
+    contract on each answer as it collects it: the checks hold the GIL wherever
+    they run, but here they no longer stand between a worker's answer and its
+    next call. `on_progress(done, total)` gets total None until every listing
+    is complete.
     """
     run = LiveRun()
     # (connection, name, summary, listed) for every model to describe, in a stable order
@@ -353,7 +381,7 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
     def submit(conn, names, summaries: dict | None, listed: bool) -> None:
         for name in names:
             summary = summaries.get(name) if summaries else None
-            future = pool.submit(_one, conn, name, summary, listed, strict)
+            future = pool.submit(_one, conn, name, summary, listed)
             futures[future] = len(work)
             pending.add(future)
             work.append((conn, name, summary, listed))
@@ -361,7 +389,8 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
     def collect(future) -> None:
         pending.discard(future)
         i = futures[future]
-        result, body = future.result()
+        conn, name, _summary, _listed = work[i]
+        result, body = _judged(conn, name, future.result(), strict)
         done[i] = result
         if isinstance(body, dict):  # the reports draw timelines from response objects only
             run.documents[result.source] = body
@@ -414,11 +443,25 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
     return run
 
 
-def _one(conn, name, summary, listed, strict):
+def _one(conn, name, summary, listed):
+    """A worker's part of a check: the network calls. The contract is then run by the collecting thread."""
     if summary is None and not listed:
         summary = find_summary(conn, name)
     try:
-        return check_model(conn, name, summary, strict=strict, listed=listed or summary is not None)
+        return describe_for_check(conn, name, summary, listed or summary is not None)
     except Exception as exc:  # a bug here must cost one model, not the run
-        return Result.failed(source_name(conn.region, name),
-                             f"could not be checked: {exc.__class__.__name__}: {str(exc)[:200]}"), None
+        return _not_checked(conn, name, exc)
+
+
+def _judged(conn, name, outcome, strict) -> tuple[Result, object]:
+    if isinstance(outcome, Result):
+        return outcome, None
+    try:
+        return judge(conn, name, outcome, strict=strict)
+    except Exception as exc:  # a bug here must cost one model, not the run
+        return _not_checked(conn, name, exc), None
+
+
+def _not_checked(conn, name, exc) -> Result:
+    return Result.failed(source_name(conn.region, name),
+                         f"could not be checked: {exc.__class__.__name__}: {str(exc)[:200]}")

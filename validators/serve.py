@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
 import os
 import socket
@@ -497,8 +498,8 @@ def stringify_a_number(body: dict) -> dict:
 class _Handler(BaseHTTPRequestHandler):
     server_state: MockServer
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
-    # Headers and body go out in two writes; with Nagle on, each answer on a kept-alive
-    # connection waits ~40 ms for the client's delayed ACK.
+    # Each answer goes out in one send, headers and body together (_reply); Nagle is off all the
+    # same, so no write on a kept-alive connection waits ~40 ms for the client's delayed ACK.
     disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # the request log is server.requests, not stderr
@@ -543,6 +544,9 @@ class _Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = do_GET
 
     def _reply(self, status: int, body: bytes, code: str | None, request_id: str) -> None:
+        # The answer is put together in memory and sent at once: headers and body in two sends
+        # woke the client twice and cost each side a second system call (~0.1 ms of CPU an answer).
+        socket_writer, self.wfile = self.wfile, io.BytesIO()
         try:
             self.send_response(status)
             self.send_header("Content-Type", self.server_state.content_type)
@@ -552,6 +556,11 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("x-amzn-ErrorType", code)
             self.end_headers()
             self.wfile.write(body)
+            answer = self.wfile.getvalue()
+        finally:
+            self.wfile = socket_writer
+        try:
+            self.wfile.write(answer)
         except (BrokenPipeError, ConnectionResetError):
             # the client gave up (a read timeout); nothing is waiting for this answer
             self.close_connection = True
