@@ -164,8 +164,13 @@ def _unknown(doc) -> list:
     return list(schema_check.check_unknown_members(doc))
 
 
+@lru_cache(maxsize=None)
+def _shape_check_of(members: frozenset):
+    return schema_fast.for_shape(members)
+
+
 def _shape_check(doc):
-    return schema_fast.for_shape(frozenset(doc))
+    return _shape_check_of(frozenset(doc))
 
 
 @pytest.mark.parametrize("kind", ["valid/wire", "valid/parsed"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import lru_cache
 
 from l4e_contract import schema_fast
 from l4e_contract.report import ERROR, Report, Violation
@@ -26,16 +27,26 @@ def _as_json(doc: dict) -> dict:
 
 
 # Which rules apply to a response depends only on which members it has, and a run meets few such
-# shapes (one per lifecycle stage, roughly): the plan for each, and its fused verdict, are worked out
-# once. Bounded, and dropped whenever RULES changes (a rule added or replaced).
+# shapes (one per lifecycle stage, roughly): the plan for each is worked out once. Bounded, and
+# dropped whenever RULES changes (a rule added or replaced).
 _PLANS: dict = {}
 _PLAN_LIMIT = 512
+# A shape's own compiled checks (its fused verdict, its schema check) take some 15 ms to build, as
+# long as a hundred responses take to check: they are built for a shape met this often. Until then
+# (and in runs where nearly every response has a shape of its own, as generated ones do) the general
+# checks serve: the fused verdict of every rule, the schema's check of any response.
+_SPECIALISE_AT = 3
+
+
+@lru_cache(maxsize=4)
+def _general(version: int) -> tuple:
+    return fused.fuse(tuple(RULES.values())), schema_fast.known_check()
 
 
 def fast_plan(members: frozenset) -> tuple:
     """(the rules that can find something in a response with these members, in catalogue order,
-    their fused verdict: a function of the Context, true when none of them finds anything,
-    the schema's check of such a response: true when it breaks no keyword and has no unknown member)."""
+    a verdict: a function of the Context, true when none of them finds anything,
+    a schema check: true when such a response breaks no keyword and has no unknown member)."""
     if _PLANS.get("version") != RULES.version:
         _PLANS.clear()
         _PLANS["version"] = RULES.version
@@ -44,9 +55,15 @@ def fast_plan(members: frozenset) -> tuple:
         if len(_PLANS) > _PLAN_LIMIT:
             _PLANS.clear()
             _PLANS["version"] = RULES.version
-        rules = tuple(r for r in RULES.values() if r.applies(members))
-        entry = _PLANS[members] = (rules, fused.fuse(rules, members), schema_fast.for_shape(members))
-    return entry
+        # [rules, its verdict, its schema check, responses of this shape seen]
+        entry = _PLANS[members] = [tuple(r for r in RULES.values() if r.applies(members)), None, None, 0]
+    if entry[1] is None:
+        entry[3] += 1
+        if entry[3] < _SPECIALISE_AT:
+            verdict, schema = _general(RULES.version)
+            return entry[0], verdict, schema
+        entry[1], entry[2] = fused.fuse(entry[0], members), schema_fast.for_shape(members)
+    return entry[0], entry[1], entry[2]
 
 
 def plan(members: frozenset) -> tuple:
