@@ -28,13 +28,14 @@ _new = tuple.__new__
 
 
 def parse(text) -> Arn | None:
-    if not isinstance(text, str) or not text.startswith("arn:"):
+    if not isinstance(text, str):
         return None
     parts = text.split(":", 5)
-    if len(parts) != 6:
+    if len(parts) != 6 or parts[0] != "arn":
         return None
-    resource = parts[5].split("/", 2)
-    return _new(Arn, (*parts[1:], resource[0], resource[1] if len(resource) > 1 else None))
+    kind, slash, rest = parts[5].partition("/")
+    return _new(Arn, (parts[1], parts[2], parts[3], parts[4], parts[5], kind,
+                      rest.partition("/")[0] if slash else None))
 
 
 VERSION_MARK = "/model-version/"
