@@ -203,15 +203,6 @@ def _compiled():
         return None, ""
 
 
-@lru_cache(maxsize=1)
-def known_check() -> Callable[[dict], bool] | None:
-    """A check of any response: true only when the schema certainly accepts it and the contract knows
-    every member in it (and in its objects). None if the schema cannot be compiled."""
-    if not available():
-        return None
-    return _Compiler(contract.schema(), closed=True).compile()[0]
-
-
 def for_shape(members: frozenset) -> Callable[[dict], bool] | None:
     """A check of a response (a dict) with exactly `members`: true only when the schema certainly
     accepts it and the contract knows every member in it (and in its objects). None if the schema

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-from functools import lru_cache
 
 from l4e_contract import schema_fast
 from l4e_contract.report import ERROR, Report, Violation
@@ -33,20 +32,16 @@ _PLANS: dict = {}
 _PLAN_LIMIT = 512
 # A shape's own compiled checks (its fused verdict, its schema check) take some 15 ms to build, as
 # long as a hundred responses take to check: they are built for a shape met this often. Until then
-# (and in runs where nearly every response has a shape of its own, as generated ones do) the general
-# checks serve: the fused verdict of every rule, the schema's check of any response.
+# (a one-file run, or generated responses, nearly each of a shape of its own) the rules' own
+# functions run, as they do for a response the fast path does not clear.
 _SPECIALISE_AT = 3
-
-
-@lru_cache(maxsize=4)
-def _general(version: int) -> tuple:
-    return fused.fuse(tuple(RULES.values())), schema_fast.known_check()
 
 
 def fast_plan(members: frozenset) -> tuple:
     """(the rules that can find something in a response with these members, in catalogue order,
-    a verdict: a function of the Context, true when none of them finds anything,
-    a schema check: true when such a response breaks no keyword and has no unknown member)."""
+    their fused verdict: a function of the Context, true when none of them finds anything,
+    the schema's check of such a response: true when it breaks no keyword and has no unknown member);
+    the last two are None for a shape not yet met often enough to be worth compiling them."""
     if _PLANS.get("version") != RULES.version:
         _PLANS.clear()
         _PLANS["version"] = RULES.version
@@ -60,8 +55,7 @@ def fast_plan(members: frozenset) -> tuple:
     if entry[1] is None:
         entry[3] += 1
         if entry[3] < _SPECIALISE_AT:
-            verdict, schema = _general(RULES.version)
-            return entry[0], verdict, schema
+            return entry[0], None, None
         entry[1], entry[2] = fused.fuse(entry[0], members), schema_fast.for_shape(members)
     return entry[0], entry[1], entry[2]
 
@@ -75,7 +69,7 @@ def _breaks_nothing(response: dict, ctx: Context, schema, verdict) -> bool:
     """The fast path: the compiled schema (with the known members) and the rules' fused verdict
     say this response breaks nothing, not even a warning. False is no finding: it means "look closer"."""
     try:
-        return schema is not None and schema(response) and verdict(ctx)
+        return verdict is not None and schema is not None and schema(response) and verdict(ctx)
     except Exception:  # an exotic value, or a rule's expression that cannot read it: the rules will say
         return False
 
