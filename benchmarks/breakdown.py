@@ -2,10 +2,10 @@
 
     python benchmarks/breakdown.py [--reps 31]
 
-Each part is timed on its own, interleaved with json.loads of the same documents (CPU time,
-median of the repetitions); "the other rules' own work" is what is left of the whole.
-Parts are timed in tight loops, so they are a little cheaper than inside validate (warm caches):
-the remainder absorbs the difference.
+Each part of validate's fast path is timed on its own, interleaved with json.loads of the same
+documents (CPU time, median of the repetitions); "the rest" is what is left of the whole. Parts are
+timed in tight loops, so they are a little cheaper than inside validate (warm caches): the remainder
+absorbs the difference.
 """
 from __future__ import annotations
 
