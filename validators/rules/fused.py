@@ -22,9 +22,9 @@ The fused function is specialised to the shape it serves (the set of members, wh
 is for): `"M" in d` is a constant there, and so is what d.get, t, arn, ctx.int, ctx.str and ctx.obj
 give for an absent member (None); constant parts of an `and`/`or` are folded away. Each distinct call
 of those and of the helpers, with constant arguments, is made once, before the expressions, and its
-result shared: so they must be pure functions of the response (the Context memoises them anyway). tests/test_fused.py checks every rule's
-expression against its function on every recording, every shape of them, and generated responses
-that keep and break each rule.
+result shared: so they must be pure functions of the response (the Context memoises them anyway).
+tests/test_fused.py checks every rule's expression against its function on every recording, every
+shape of them, and generated responses that keep and break each rule.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ _BOUND = ("d", "t", "arn", "ctx")
 def helper(fn):
     """Expose `fn` to `holds` expressions under its own name."""
     name = fn.__name__
-    if name in _BOUND or HELPERS.get(name, fn) is not fn:
+    if name in _BOUND or hasattr(builtins, name) or HELPERS.get(name, fn) is not fn:
         raise ValueError(f"helper name {name!r} is taken")
     HELPERS[name] = fn
     return fn
@@ -63,6 +63,8 @@ def check_expression(rule_id: str, expression: str) -> None:
 # calls the fuser may make once and share: pure functions of the response
 _PURE_NAMES = {"t", "arn"}
 _PURE_METHODS = {("d", "get"), ("ctx", "int"), ("ctx", "str"), ("ctx", "obj")}
+# isinstance(<a constant>, <one of these>) is decided when the function is built
+_TYPES = {t.__name__: t for t in (str, dict, list, int, float, bool)}
 # those that give None for a member the response does not have
 _NONE_WHEN_ABSENT = {("name", "t"), ("name", "arn"), ("d", "get"), ("ctx", "int"), ("ctx", "str"), ("ctx", "obj")}
 
@@ -74,14 +76,6 @@ def _callee(node: ast.Call):
     if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
         return (f.value.id, f.attr)
     return None
-
-
-def _constant(node):
-    """`node` as a Constant if its value is known: a constant, or (_x := constant) (whose later reads
-    the fuser replaces by that constant)."""
-    if isinstance(node, ast.NamedExpr):
-        node = node.value
-    return node if isinstance(node, ast.Constant) else None
 
 
 def _truth(node):
@@ -112,22 +106,6 @@ class _Specialise(ast.NodeTransformer):
         self.hoisted: dict[str, str] = {}  # ast.dump of a call -> the local holding its result
         self.names: set[str] = set()  # those locals
         self.prelude: list[ast.stmt] = []
-        # names bound by := to a constant, read as that constant until bound again; the nodes are
-        # visited in the order Python evaluates them (left to right through and, or and comparisons)
-        self.bound: dict[str, ast.Constant] = {}
-
-    def visit_NamedExpr(self, node):
-        self.generic_visit(node)
-        if isinstance(node.value, ast.Constant):
-            self.bound[node.target.id] = node.value
-        else:
-            self.bound.pop(node.target.id, None)
-        return node
-
-    def visit_Name(self, node):
-        if isinstance(node.ctx, ast.Load) and node.id in self.bound:
-            return ast.Constant(self.bound[node.id].value)
-        return node
 
     def _absent(self, node) -> bool:
         return (self.members is not None and isinstance(node, ast.Constant) and isinstance(node.value, str)
@@ -140,9 +118,9 @@ class _Specialise(ast.NodeTransformer):
                 and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == "d"):
             present = node.left.value in self.members
             return ast.Constant(present if isinstance(node.ops[0], ast.In) else not present)
-        operands = [_constant(n) for n in (node.left, *node.comparators)]
-        if all(o is not None for o in operands):
-            folded = ast.fix_missing_locations(ast.Expression(ast.Compare(operands[0], node.ops, operands[1:])))
+        # constants only: a comparison that binds a name (x := ...) keeps it, and is left to run
+        if all(isinstance(n, ast.Constant) for n in (node.left, *node.comparators)):
+            folded = ast.fix_missing_locations(ast.Expression(node))
             return ast.Constant(eval(compile(folded, "<fold>", "eval")))  # noqa: S307 - constants only
         return node
 
@@ -171,8 +149,9 @@ class _Specialise(ast.NodeTransformer):
         callee = _callee(node)
         if callee in _NONE_WHEN_ABSENT and node.args and self._absent(node.args[0]):
             return ast.Constant(None)
-        if callee == ("name", "isinstance") and isinstance(node.args[0], ast.Constant) and node.args[0].value is None:
-            return ast.Constant(False)  # no type the rules ask about is NoneType
+        if (callee == ("name", "isinstance") and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[1], ast.Name) and node.args[1].id in _TYPES):
+            return ast.Constant(isinstance(node.args[0].value, _TYPES[node.args[1].id]))
         pure = (callee is not None and (callee[0] == "name" and (callee[1] in _PURE_NAMES or callee[1] in HELPERS))
                 or callee in _PURE_METHODS)
         if (callee is not None and callee[0] == "name" and callee[1] in HELPERS and not node.keywords
