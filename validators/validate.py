@@ -37,11 +37,8 @@ _PLAN_LIMIT = 512
 _SPECIALISE_AT = 3
 
 
-def fast_plan(members: frozenset) -> tuple:
-    """(the rules that can find something in a response with these members, in catalogue order,
-    their fused verdict: a function of the Context, true when none of them finds anything,
-    the schema's check of such a response: true when it breaks no keyword and has no unknown member);
-    the last two are None for a shape not yet met often enough to be worth compiling them."""
+def _entry(members: frozenset) -> list:
+    """[rules that apply, their fused verdict, the schema's check, responses of this shape seen]."""
     if _PLANS.get("version") != RULES.version:
         _PLANS.clear()
         _PLANS["version"] = RULES.version
@@ -50,8 +47,17 @@ def fast_plan(members: frozenset) -> tuple:
         if len(_PLANS) > _PLAN_LIMIT:
             _PLANS.clear()
             _PLANS["version"] = RULES.version
-        # [rules, its verdict, its schema check, responses of this shape seen]
         entry = _PLANS[members] = [tuple(r for r in RULES.values() if r.applies(members)), None, None, 0]
+    return entry
+
+
+def fast_plan(members: frozenset) -> tuple:
+    """(the rules that can find something in a response with these members, in catalogue order,
+    their fused verdict: a function of the Context, true when none of them finds anything,
+    the schema's check of such a response: true when it breaks no keyword and has no unknown member);
+    the last two are None for a shape not yet met often enough to be worth compiling them.
+    Each call counts as one response of this shape."""
+    entry = _entry(members)
     if entry[1] is None:
         entry[3] += 1
         if entry[3] < _SPECIALISE_AT:
@@ -62,7 +68,7 @@ def fast_plan(members: frozenset) -> tuple:
 
 def plan(members: frozenset) -> tuple:
     """The rules, in catalogue order, that can find something in a response with these members."""
-    return fast_plan(members)[0]
+    return _entry(members)[0]
 
 
 def _breaks_nothing(response: dict, ctx: Context, schema, verdict) -> bool:
