@@ -146,26 +146,20 @@ def schema_facts(ctx) -> SchemaFacts | None:
 
 
 @helper
-def schema_json_ok(ctx) -> bool:
-    doc, problem = embedded(ctx, "Schema")
-    if problem:
-        return False
-    facts = schema_facts(ctx)
-    return facts is None or facts.problem is None
-
-
-@rule("embedded.schema-json", needs=("Schema",), holds="schema_json_ok(ctx)",
-      description='Schema is JSON: {"Components": [{"ComponentName", "Columns": [{"Name", "Type"}]}]}.',
-      source="documentation: 'A JSON description of the data ... including names, column names, and data types'; "
-             "shape from AWS documentation and samples")
-def schema_json(ctx):
+def schema_problem(ctx) -> str | None:
+    """What is wrong with the Schema: not JSON, or its first shape problem; None if nothing (or no Schema)."""
     _, problem = embedded(ctx, "Schema")
     if problem:
-        yield "/Schema", f"Schema {problem}"
-    else:
-        facts = schema_facts(ctx)
-        if facts is not None and facts.problem is not None:
-            yield "/Schema", f"Schema {facts.problem}"
+        return problem
+    facts = schema_facts(ctx)
+    return None if facts is None else facts.problem
+
+
+check_that("embedded.schema-json", needs=("Schema",), holds="schema_problem(ctx) is None",
+           pointer="/Schema", message=lambda ctx: f"Schema {schema_problem(ctx)}",
+           description='Schema is JSON: {"Components": [{"ComponentName", "Columns": [{"Name", "Type"}]}]}.',
+           source="documentation: 'A JSON description of the data ... including names, column names, and data types'; "
+                  "shape from AWS documentation and samples")
 
 
 @rule("embedded.schema-column-types", severity=WARNING, needs=("Schema",),
