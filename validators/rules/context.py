@@ -75,7 +75,8 @@ class Context:
         self.form = form or (stamps[0][2] if stamps else "unknown")
         self._text_errors = errors
         self.all_real = real
-        self.one_form = len(others | {f for f, seen in ((WIRE, wire), (PARSED, parsed)) if seen}) <= 1
+        self.one_form = not (wire and parsed) if not others else len(
+            others | {f for f, seen in ((WIRE, wire), (PARSED, parsed)) if seen}) <= 1
         self._arns: dict[str, arns.Arn | None] = {}
         # per-response results shared between rules (parsed embedded JSON): dropped with the context,
         # so a run over many large responses holds one at a time
