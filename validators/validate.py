@@ -99,7 +99,7 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
     members = frozenset(response)
     if rules is None:
         applicable, verdict, schema = fast_plan(members)
-        if _breaks_nothing(response, ctx, schema, verdict):
+        if verdict is not None and _breaks_nothing(response, ctx, schema, verdict):
             return Report(form=ctx.form)
     else:
         applicable = [RULES[i] for i in rules if RULES[i].applies(members)]

@@ -32,6 +32,8 @@ import ast
 import builtins
 from typing import Callable
 
+from l4e_contract import arns
+
 HELPERS: dict[str, object] = {}
 _BOUND = ("d", "t", "arn", "ctx")
 
@@ -39,7 +41,7 @@ _BOUND = ("d", "t", "arn", "ctx")
 def helper(fn):
     """Expose `fn` to `holds` expressions under its own name."""
     name = fn.__name__
-    if name in _BOUND or hasattr(builtins, name) or HELPERS.get(name, fn) is not fn:
+    if name in _BOUND or name == "parse_arn" or hasattr(builtins, name) or HELPERS.get(name, fn) is not fn:
         raise ValueError(f"helper name {name!r} is taken")
     HELPERS[name] = fn
     return fn
@@ -61,7 +63,7 @@ def check_expression(rule_id: str, expression: str) -> None:
 
 
 # calls the fuser may make once and share: pure functions of the response
-_PURE_NAMES = {"t", "arn"}
+_PURE_NAMES = {"t", "arn", "parse_arn"}
 _PURE_METHODS = {("d", "get"), ("ctx", "int"), ("ctx", "str"), ("ctx", "obj")}
 # isinstance(<a constant>, <one of these>) is decided when the function is built
 _TYPES = {t.__name__: t for t in (str, dict, list, int, float, bool)}
@@ -149,6 +151,11 @@ class _Specialise(ast.NodeTransformer):
         callee = _callee(node)
         if callee in _NONE_WHEN_ABSENT and node.args and self._absent(node.args[0]):
             return ast.Constant(None)
+        if callee == ("name", "arn") and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
+            # arn(m) of a member named in the expression: parsed once here, without the Context's memo
+            get = ast.Call(ast.Attribute(ast.Name("d", ast.Load()), "get", ast.Load()), node.args, [])
+            node = ast.Call(ast.Name("parse_arn", ast.Load()), [self.visit_Call(get)], [])
+            callee = ("name", "parse_arn")
         if (callee == ("name", "isinstance") and len(node.args) == 2 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[1], ast.Name) and node.args[1].id in _TYPES):
             return ast.Constant(isinstance(node.args[0].value, _TYPES[node.args[1].id]))
@@ -184,7 +191,7 @@ def _function(terms: list[str], constants: dict, name: str, members: frozenset |
     fn_def.body[3:3] = specialise.prelude
     tree = ast.fix_missing_locations(tree)
     source = ast.unparse(tree)
-    namespace = {"__builtins__": builtins, "quiet": quiet, **HELPERS, **constants}
+    namespace = {"__builtins__": builtins, "quiet": quiet, "parse_arn": arns.parse, **HELPERS, **constants}
     exec(compile(tree, f"<l4e_contract {name}>", "exec"), namespace)  # noqa: S102 - our own rules' code
     fn = namespace[name]
     fn.source = source
