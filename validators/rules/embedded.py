@@ -112,18 +112,22 @@ def _schema_walk(doc) -> SchemaFacts:
         if not isinstance(cols, list) or not cols:
             return SchemaFacts(f"Components[{i}] has no Columns list", None, ())
         prefix = name + "\\"
+        add = sensors.add
         datetimes, odd = 0, None
         for j, col in enumerate(cols):
-            if isinstance(col, dict):
-                col_name, kind = col.get("Name"), col.get("Type")
-                if isinstance(col_name, str) and isinstance(kind, str):
-                    if kind == "DATETIME":
-                        datetimes += 1
-                    else:
-                        sensors.add(prefix + col_name)
-                        if kind != "DOUBLE":
-                            odd = {kind} if odd is None else odd | {kind}
-                    continue
+            # subscripts, not get: a column that is not an object with both keys raises, and is named below
+            try:
+                col_name, kind = col["Name"], col["Type"]
+            except (TypeError, KeyError, IndexError):
+                col_name = kind = None
+            if isinstance(col, dict) and isinstance(col_name, str) and isinstance(kind, str):
+                if kind == "DATETIME":
+                    datetimes += 1
+                else:
+                    add(prefix + col_name)
+                    if kind != "DOUBLE":
+                        odd = {kind} if odd is None else odd | {kind}
+                continue
             return SchemaFacts(f"Components[{i}].Columns[{j}] is not {{Name, Type}} with string values", None, ())
         if datetimes != 1:
             findings.append(f"component {name!r} has {datetimes} DATETIME columns, not 1")
@@ -199,6 +203,18 @@ class MetricsFacts:
 _fromisoformat = _dt.datetime.fromisoformat
 
 
+def _known_float_diagnostics(diags, known) -> bool:
+    """The usual diagnostics, told apart cheaply: each an object naming a sensor of the Schema, with a
+    float value. Anything else (an int value too) is read by the loop in _ranges, which says what."""
+    try:
+        for d in diags:
+            if d["name"] not in known or d["value"].__class__ is not float:
+                return False
+    except (TypeError, KeyError, IndexError):  # not an object, a key missing, an unhashable name, no Schema
+        return False
+    return True
+
+
 def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool, known) -> None:
     if not isinstance(items, list):
         facts.problem = facts.problem or f"{key} is not a list"
@@ -239,6 +255,8 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
             if texts:
                 problem = problem or f"{key}[{i}].diagnostics is not a list of {{name, value}}"
             continue
+        if _known_float_diagnostics(diags, known):
+            continue  # every one {name: a sensor of the Schema, value: a float}: nothing to say
         shape_ok = True
         for d in diags:
             if not isinstance(d, dict):
