@@ -330,8 +330,7 @@ def bench_live(args, texts, tmp: Path):
     no_cache = bool(env.pop("PYTHONDONTWRITEBYTECODE", None))
     if no_cache:
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
-    l4e = L4E
-    help_text = subprocess.run([*l4e, "live", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    help_text = subprocess.run([*L4E, "live", "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, env=env).stdout
     if "--endpoint-url" not in help_text:
         return [row("live", "l4e-contract live", None, "s", "ideal", round(ideal, 3), None, "<= 1.3 x ideal", None,
@@ -339,7 +338,7 @@ def bench_live(args, texts, tmp: Path):
     def once(latency: int) -> tuple[float, int, dict]:
         log = tmp / f"serve-{time.monotonic_ns()}.log"
         # serve runs in its own process, as a user runs it: it does not share live's interpreter (GIL)
-        server = subprocess.Popen([*l4e, "serve", str(folder), "--latency-ms", str(latency), "--exit-after", "300",
+        server = subprocess.Popen([*L4E, "serve", str(folder), "--latency-ms", str(latency), "--exit-after", "300",
                                    "--log", str(log)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         try:
@@ -348,7 +347,7 @@ def bench_live(args, texts, tmp: Path):
             if not match:
                 raise RuntimeError(f"serve did not start: {line!r} {server.stderr.read()[-300:]!r}")
             started = time.time()
-            seconds, proc = wall([*l4e, "live", "--endpoint-url", match.group(1), "--concurrency", str(concurrency),
+            seconds, proc = wall([*L4E, "live", "--endpoint-url", match.group(1), "--concurrency", str(concurrency),
                                   "--unsigned", "--format", "json"], env=env)
         finally:
             server.terminate()
@@ -392,7 +391,7 @@ def bench_live(args, texts, tmp: Path):
                 round(med(times), 3), "s", "ideal 200 x 50 ms / 8", round(ideal, 3), round(med(times) / ideal, 2),
                 "<= 1.3 x ideal, every model valid", med(times) / ideal <= 1.3 and min(accounted) == models,
                 samples=[round(t, 3) for t in times], models_valid=accounted, phases=split,
-                command=l4e[0], pycache_prefix=env.get("PYTHONPYCACHEPREFIX"),
+                command=L4E[0], pycache_prefix=env.get("PYTHONPYCACHEPREFIX"),
                 note=f"the same run at 0 ms latency takes {med(floor):.2f} s (start-up, listing, per-call CPU)"
                      f"{phase_note}{launch_note}")], {}
 

@@ -292,12 +292,6 @@ def describe_raw(conn, name: str, listed: bool = False) -> Described:
     return Described(wire, parsed, raw, parse_error)
 
 
-def check_model(conn, name: str, summary: dict | None, *, strict: bool = False,
-                listed: bool = False) -> tuple[Result, object]:
-    """Describe one model and judge it; never raises (short of Ctrl-C). Returns (result, wire body)."""
-    return judge(conn, name, describe_for_check(conn, name, summary, listed), strict=strict)
-
-
 @dataclass
 class ToJudge:
     """What a DescribeModel call brought back, with what only the network could tell about it."""
