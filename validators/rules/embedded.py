@@ -144,19 +144,22 @@ def schema_facts(ctx) -> SchemaFacts | None:
     """The Schema's facts, worked out once per response; None if Schema is absent, empty or not JSON."""
     facts = ctx.memo.get(_SCHEMA_KEY, _UNSEEN)  # a default, not KeyError: raising costs more than the lookup
     if facts is _UNSEEN:
-        doc, problem = embedded(ctx, "Schema")
-        facts = ctx.memo[_SCHEMA_KEY] = None if problem or doc is None else _schema_walk(doc)
+        text = ctx.str("Schema")
+        facts = _clean_schema(text) if text else None
+        if facts is None:
+            doc, problem = embedded(ctx, "Schema")
+            facts = None if problem or doc is None else _schema_walk(doc)
+        ctx.memo[_SCHEMA_KEY] = facts
     return facts
 
 
 @helper
 def schema_problem(ctx) -> str | None:
     """What is wrong with the Schema: not JSON, or its first shape problem; None if nothing (or no Schema)."""
-    _, problem = embedded(ctx, "Schema")
-    if problem:
-        return problem
     facts = schema_facts(ctx)
-    return None if facts is None else facts.problem
+    if facts is not None:  # then the Schema is JSON
+        return facts.problem
+    return embedded(ctx, "Schema")[1]
 
 
 check_that("embedded.schema-json", needs=("Schema",), holds="schema_problem(ctx) is None",
@@ -318,6 +321,147 @@ def _metrics_walk(m: str, doc, known) -> MetricsFacts:
     return facts
 
 
+# --- The clean path --------------------------------------------------------
+#
+# Nearly every embedded document is well formed and gives the rules nothing to say, and reading one
+# as dicts and walking it cost more than all the other rules together. msgspec decodes such a
+# document straight into the typed structs below, checking each type in C as it goes, and a short
+# loop checks what types cannot say (range order, sensor names, counts). The answer is yes or
+# "ask the walks": anything unusual (a key these structs do not name, a wrong type, an int where
+# a float is usual...) fails the decode, and the walks above decide and word what they find.
+#
+# The decode refuses every key the structs do not name, so it skips no part of the text: it accepts
+# no text the json module would refuse (a number too long for int(), say), and nests no deeper
+# than _parse does. tests/test_embedded_clean.py holds the two paths to the same facts.
+
+class _Column(msgspec.Struct, forbid_unknown_fields=True):
+    Name: str
+    Type: str
+
+
+class _Component(msgspec.Struct, forbid_unknown_fields=True):
+    ComponentName: str
+    Columns: list[_Column]
+
+
+class _Schema(msgspec.Struct, forbid_unknown_fields=True):
+    Components: list[_Component]
+
+
+_decode_schema = msgspec.json.Decoder(_Schema).decode
+
+
+def _clean_schema(text: str) -> SchemaFacts | None:
+    """The facts of a Schema with nothing to say (each component named, one DATETIME column, the
+    others DOUBLE), as _schema_walk gives them; None for any other text: the walk decides."""
+    try:
+        components = _decode_schema(text).Components
+    except _FAST_ERRORS:
+        return None
+    if not components:
+        return None
+    sensors = set()
+    add = sensors.add
+    for component in components:
+        name, columns = component.ComponentName, component.Columns
+        if not name or not columns:
+            return None
+        prefix = name + "\\"
+        datetimes = 0
+        for column in columns:
+            kind = column.Type
+            if kind == "DOUBLE":
+                add(prefix + column.Name)
+            elif kind == "DATETIME":
+                datetimes += 1
+            else:
+                return None
+        if datetimes != 1:
+            return None
+    return SchemaFacts(None, sensors, ())
+
+
+_Unset = msgspec.UnsetType
+_UNSET = msgspec.UNSET
+
+
+class _Range(msgspec.Struct, forbid_unknown_fields=True):
+    start: str
+    end: str
+
+
+class _Diagnostic(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    value: float  # an int too (as a float): the walk asks for a number, and reads no more of it
+
+
+class _PredictedRange(msgspec.Struct, forbid_unknown_fields=True):
+    start: str
+    end: str
+    diagnostics: list[_Diagnostic] | _Unset = _UNSET
+
+
+class _LabeledEvents(msgspec.Struct, forbid_unknown_fields=True):
+    num_labeled: int | _Unset = _UNSET
+    num_identified: int | _Unset = _UNSET
+    total_warning_time_in_seconds: float | _Unset = _UNSET
+
+
+class _UnknownEvents(msgspec.Struct, forbid_unknown_fields=True):
+    num_identified: int | _Unset = _UNSET
+    total_duration_in_seconds: float | _Unset = _UNSET
+
+
+class _Metrics(msgspec.Struct, forbid_unknown_fields=True):
+    labeled_ranges: list[_Range] | _Unset = _UNSET
+    labeled_event_metrics: _LabeledEvents | _Unset = _UNSET
+    predicted_ranges: list[_PredictedRange] | _Unset = _UNSET
+    unknown_event_metrics: _UnknownEvents | _Unset = _UNSET
+
+
+_decode_metrics = msgspec.json.Decoder(_Metrics).decode
+
+# what metrics_facts keeps for a clean document: never written to (tuples, not lists)
+_CLEAN_METRICS = (None, MetricsFacts())
+_CLEAN_METRICS[1].order = _CLEAN_METRICS[1].counts = ()
+
+
+def _in_order(ranges) -> bool:
+    """Each range's times are ISO 8601 text, both with an offset or both without, start <= end."""
+    for r in ranges:
+        start, end = _fromisoformat(r.start), _fromisoformat(r.end)
+        if (start.tzinfo is None) != (end.tzinfo is None) or start > end:
+            return False
+    return True
+
+
+def _clean_metrics(text: str, known) -> bool:
+    """True when _metrics_walk would find nothing at all in this metrics document (given the
+    Schema's sensors, `known`); False means: ask the walk."""
+    try:
+        doc = _decode_metrics(text)
+        labeled, predicted = doc.labeled_ranges, doc.predicted_ranges
+        if labeled is not _UNSET and not _in_order(labeled):
+            return False
+        if predicted is not _UNSET:
+            if not _in_order(predicted):
+                return False
+            for r in predicted:
+                if r.diagnostics is not _UNSET:
+                    for d in r.diagnostics:
+                        if d.name not in known:  # TypeError when there is no Schema to know them by
+                            return False
+    except (*_FAST_ERRORS, TypeError):  # ValueError: a time that is not ISO text
+        return False
+    events = doc.labeled_event_metrics
+    if events is not _UNSET and events.num_labeled is not _UNSET:
+        if events.num_identified is not _UNSET and events.num_identified > events.num_labeled:
+            return False
+        if labeled is not _UNSET and events.num_labeled != len(labeled):
+            return False
+    return True
+
+
 @helper
 def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
     """(parse problem, facts) of one metrics member, worked out once per response.
@@ -326,8 +470,13 @@ def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
     key = ("facts", m)
     found = ctx.memo.get(key, _UNSEEN)
     if found is _UNSEEN:
-        doc, problem = embedded(ctx, m)
-        found = ctx.memo[key] = (problem, None if problem or doc is None else _metrics_walk(m, doc, sensors(ctx)))
+        text = ctx.str(m)
+        if text and _clean_metrics(text, sensors(ctx)):
+            found = _CLEAN_METRICS
+        else:
+            doc, problem = embedded(ctx, m)
+            found = (problem, None if problem or doc is None else _metrics_walk(m, doc, sensors(ctx)))
+        ctx.memo[key] = found
     return found
 
 
