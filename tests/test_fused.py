@@ -11,12 +11,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import importlib
+import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import l4e_contract
+from l4e_contract import contract
 from l4e_contract.report import ERROR
 from l4e_contract.rules import RULES, fused
 from l4e_contract.rules.context import Context
@@ -91,27 +93,73 @@ def test_each_expression_agrees_with_its_rule_on_generated_responses(doc):
         rules = validate_module.plan(frozenset(doc))
         expected = all(VERDICTS[r.id](Context(doc)) for r in rules)
         assert bool(fused.fuse(rules, frozenset(doc))(Context(doc))) == expected
+        assert fused.fuse(rules, frozenset(doc), wire=True)(doc) in ((expected,) if _wire(doc) else (None,))
+
+
+def _wire(doc) -> bool:
+    """Is every timestamp of `doc` a finite float: the wire form, as the wire-mode verdict reads it?"""
+    return all(doc[m].__class__ is float and math.isfinite(doc[m]) for m in contract.timestamp_members() if m in doc)
 
 
 def test_a_fused_verdict_is_the_conjunction_of_its_rules():
-    compiled = {}  # one pair of functions per shape: compiling is the slow part, so 120 shapes at most
+    compiled = {}  # three functions per shape: compiling is the slow part, so 120 shapes at most
+    wired = 0
     for doc in INPUTS[::3]:
         members = frozenset(doc)
         rules = validate_module.plan(members)
         if members not in compiled:
             if len(compiled) == 120:
                 continue
-            compiled[members] = fused.fuse(rules), fused.fuse(rules, members)  # general, and specialised to its shape
+            # general, specialised to its shape, and specialised to its shape in the wire form
+            compiled[members] = fused.fuse(rules), fused.fuse(rules, members), fused.fuse(rules, members, wire=True)
+        general, shaped, wire = compiled[members]
         expected = all(VERDICTS[r.id](Context(doc)) for r in rules)
-        assert [bool(f(Context(doc))) for f in compiled[members]] == [expected, expected]
-    assert len(compiled) > 50
+        assert [bool(general(Context(doc))), bool(shaped(Context(doc)))] == [expected, expected]
+        if _wire(doc):
+            wired += 1
+            assert wire(doc) is expected
+        else:  # a timestamp in another form, or not finite: the wire verdict steps aside
+            assert wire(doc) is None
+    assert len(compiled) > 50 and wired > 50
+
+
+def test_a_wire_verdict_reads_timestamps_as_the_context_does():
+    doc = copy.deepcopy(next(d for d in SHAPES if l4e_contract.validate(d).valid and _wire(d)
+                             and "TrainingDataStartTime" in d and "TrainingDataEndTime" in d))
+    members = frozenset(doc)
+    rules = validate_module.plan(members)
+    wire = fused.fuse(rules, members, wire=True)
+    assert wire(doc) is True and "def fused_wire(d)" in wire.source and " t('" not in wire.source
+    doc["TrainingDataEndTime"] = doc["TrainingDataStartTime"] - 60.0
+    assert wire(doc) is False
+    for odd in (float("nan"), float("inf"), 5, "2022-10-18T06:00:00Z", None):
+        doc["TrainingDataEndTime"] = odd
+        assert wire(doc) is None, odd
+
+
+
+@pytest.mark.parametrize("doc", [d for d in SHAPES if _wire(d)][:40])
+def test_a_wire_context_is_the_context_of_a_wire_response(doc):
+    full = Context(doc)
+    wire = Context.of_wire(doc, {m: doc[m] for m in contract.timestamp_members() if m in doc})
+    assert (wire.form, wire.stamps(), wire.all_real, wire.one_form) == (full.form, full.stamps(), True, True)
+    assert all(wire.time(m) == full.time(m) for m in doc) and wire.memo == {}
 
 
 def test_a_shape_gets_its_own_checks_once_it_is_met_often():
     members = frozenset(SHAPES[0]) | {"test_fused: a member of a shape no test met before"}
-    seen = [validate_module.fast_plan(members)[1:] for _ in range(validate_module._SPECIALISE_AT + 1)]
+    plans = [validate_module.fast_plan(members) for _ in range(validate_module._SPECIALISE_AT)]
+    assert plans[0] is plans[-1]
+    seen = []  # (wire verdict, schema check) after each sighting, replayed on a fresh plan
+    fresh = validate_module.Plan(members)
+    for _ in range(validate_module._SPECIALISE_AT):
+        fresh.seen += 1
+        if fresh.seen >= validate_module._SPECIALISE_AT:
+            fresh.compile()
+        seen.append((fresh.wire, fresh.schema))
     assert seen[0] == (None, None)  # the rules' own functions: nothing compiled for a shape met once
-    assert "def fused" in seen[-1][0].source and seen[-1][1] is not None
+    assert "def fused_wire" in seen[-1][0].source and seen[-1][1] is not None
+    assert plans[-1].compiled() and "def fused(ctx)" in plans[-1].verdict().source
 
 
 def test_a_rule_without_an_expression_is_asked_through_its_function():

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from l4e_contract import schema_fast
+from l4e_contract import contract, schema_fast
 from l4e_contract.report import ERROR, Report, Violation
 from l4e_contract.rules import RULES, fused
 from l4e_contract.rules.context import Context
 from l4e_contract.schema_check import check_schema, check_unknown_members, json_type
-from l4e_contract.timestamps import BOTO3
+from l4e_contract.timestamps import BOTO3, WIRE
 
 
 def detect_form(doc: dict) -> str:
@@ -30,54 +30,87 @@ def _as_json(doc: dict) -> dict:
 # dropped whenever RULES changes (a rule added or replaced).
 _PLANS: dict = {}
 _PLAN_LIMIT = 512
-# A shape's own compiled checks (its fused verdict, its schema check) take some 15 ms to build, as
+# A shape's own compiled checks (its fused verdicts, its schema check) take some 15 ms to build, as
 # long as a hundred responses take to check: they are built for a shape met this often. Until then
 # (a one-file run, or generated responses, nearly each of a shape of its own) the rules' own
 # functions run, as they do for a response the fast path does not clear.
 _SPECIALISE_AT = 3
 
 
-def _entry(members: frozenset) -> list:
-    """[rules that apply, their fused verdict, the schema's check, responses of this shape seen]."""
+class Plan:
+    """What validate needs for responses of one shape (a set of members).
+
+    rules: the rules that can find something in such a response, in catalogue order.
+    Once the shape is met often enough (compiled() is true), its fast path:
+    schema(response): true when the schema certainly accepts it and it has no unknown member;
+    wire(response): the rules' fused verdict for the wire form (true: none finds anything), None
+    where a timestamp is in another form; verdict(): the same verdict as a function of a Context,
+    for any form, built the first time it is asked for."""
+
+    __slots__ = ("members", "rules", "seen", "schema", "wire", "form", "_verdict")
+
+    def __init__(self, members: frozenset):
+        self.members = members
+        self.rules = tuple(r for r in RULES.values() if r.applies(members))
+        self.seen = 0
+        self.schema = self.wire = self._verdict = None
+        # the form of a response the wire verdict clears: that of its first timestamp, if it has one
+        self.form = WIRE if any(m in members for m in contract.timestamp_members()) else "unknown"
+
+    def compiled(self) -> bool:
+        return self.wire is not None
+
+    def compile(self) -> None:
+        self.schema = schema_fast.for_shape(self.members)
+        self.wire = fused.fuse(self.rules, self.members, wire=True)
+
+    def verdict(self):
+        if self._verdict is None:
+            self._verdict = fused.fuse(self.rules, self.members)
+        return self._verdict
+
+
+def _plan(members: frozenset) -> Plan:
     if _PLANS.get("version") != RULES.version:
         _PLANS.clear()
         _PLANS["version"] = RULES.version
-    entry = _PLANS.get(members)
-    if entry is None:
+    found = _PLANS.get(members)
+    if found is None:
         if len(_PLANS) > _PLAN_LIMIT:
             _PLANS.clear()
             _PLANS["version"] = RULES.version
-        entry = _PLANS[members] = [tuple(r for r in RULES.values() if r.applies(members)), None, None, 0]
-    return entry
+        found = _PLANS[members] = Plan(members)
+    return found
 
 
-def fast_plan(members: frozenset) -> tuple:
-    """(the rules that can find something in a response with these members, in catalogue order,
-    their fused verdict: a function of the Context, true when none of them finds anything,
-    the schema's check of such a response: true when it breaks no keyword and has no unknown member);
-    the last two are None for a shape not yet met often enough to be worth compiling them.
-    Each call counts as one response of this shape."""
-    entry = _entry(members)
-    if entry[1] is None:
-        entry[3] += 1
-        if entry[3] < _SPECIALISE_AT:
-            return entry[0], None, None
-        entry[1], entry[2] = fused.fuse(entry[0], members), schema_fast.for_shape(members)
-    return entry[0], entry[1], entry[2]
+def fast_plan(members: frozenset) -> Plan:
+    """The Plan of a shape, counting one more response of it: compiled at its _SPECIALISE_AT-th."""
+    found = _plan(members)
+    if found.wire is None:
+        found.seen += 1
+        if found.seen >= _SPECIALISE_AT:
+            found.compile()
+    return found
 
 
 def plan(members: frozenset) -> tuple:
     """The rules, in catalogue order, that can find something in a response with these members."""
-    return _entry(members)[0]
+    return _plan(members).rules
 
 
-def _breaks_nothing(response: dict, ctx: Context, schema, verdict) -> bool:
-    """The fast path: the compiled schema (with the known members) and the rules' fused verdict
-    say this response breaks nothing, not even a warning. False is no finding: it means "look closer"."""
+def _fast_report(response: dict, found: Plan) -> Report | None:
+    """The fast path: the report of a response the compiled schema and the rules' fused verdict both
+    clear (not even a warning); None means "look closer", and is no finding."""
     try:
-        return verdict is not None and schema is not None and schema(response) and verdict(ctx)
+        if found.schema is None or not found.schema(response):
+            return None
+        clear = found.wire(response)
+        if clear is None:  # a timestamp in the parsed form (or another): the Context's verdict
+            ctx = Context(response)
+            return Report(form=ctx.form) if found.verdict()(ctx) else None
+        return Report(form=found.form) if clear else None
     except Exception:  # an exotic value, or a rule's expression that cannot read it: the rules will say
-        return False
+        return None
 
 
 def validate(response, *, strict: bool = False, rules=None) -> Report:
@@ -94,15 +127,18 @@ def validate(response, *, strict: bool = False, rules=None) -> Report:
         return report
     if rules is not None and not set(rules) <= RULES.keys():
         raise ValueError(f"unknown rule id(s): {', '.join(sorted(set(rules) - RULES.keys()))}")
-    # one pass over the timestamps serves the form and every time rule
-    ctx = Context(response)
     members = frozenset(response)
     if rules is None:
-        applicable, verdict, schema = fast_plan(members)
-        if verdict is not None and _breaks_nothing(response, ctx, schema, verdict):
-            return Report(form=ctx.form)
+        found = fast_plan(members)
+        if found.wire is not None:
+            fast = _fast_report(response, found)
+            if fast is not None:
+                return fast
+        applicable = found.rules
     else:
         applicable = [RULES[i] for i in rules if RULES[i].applies(members)]
+    # one pass over the timestamps serves the form and every time rule
+    ctx = Context(response)
     report = Report(form=ctx.form)
     doc = response
     # The compiled schema settles a valid response at once. It checks no datetime (boto3's dict,

@@ -23,6 +23,12 @@ is for): `"M" in d` is a constant there, and so is what d.get, t, arn, ctx.int, 
 give for an absent member (None); constant parts of an `and`/`or` are folded away. Each distinct call
 of those and of the helpers, with constant arguments, is made once, before the expressions, and its
 result shared: so they must be pure functions of the response (the Context memoises them anyway).
+A shape's verdict also comes in a wire-form version (`fuse(..., wire=True)`), a function of the
+response: most responses are the HTTP body, every timestamp a float of epoch seconds. It reads each
+timestamp itself, answers None at once for one that is not a finite float (the Context's verdict
+decides those), and then t(m) is that float and the form rules' Context flags are true, with no pass
+of the Context over the timestamps. Its Context (`Context.of_wire`) carries the rest for the helpers.
+
 tests/test_fused.py checks every rule's expression against its function on every recording, every
 shape of them, and generated responses that keep and break each rule.
 """
@@ -32,7 +38,8 @@ import ast
 import builtins
 from typing import Callable
 
-from l4e_contract import arns
+from l4e_contract import arns, contract
+from l4e_contract.rules.context import Context
 
 HELPERS: dict[str, object] = {}
 _BOUND = ("d", "t", "arn", "ctx")
@@ -103,10 +110,11 @@ def _truth(node):
 class _Specialise(ast.NodeTransformer):
     """Folds what the shape decides, then names each pure call once (see the module's docstring)."""
 
-    def __init__(self, members: frozenset | None):
+    def __init__(self, members: frozenset | None, stamps: dict[str, str] | None = None):
         self.members = members
+        self.stamps = stamps  # wire mode: timestamp member -> the local holding its epoch seconds
         self.hoisted: dict[str, str] = {}  # ast.dump of a call -> the local holding its result
-        self.names: set[str] = set()  # those locals
+        self.names: set[str] = set(stamps.values()) if stamps else set()  # those locals, and the timestamps'
         self.prelude: list[ast.stmt] = []
 
     def _absent(self, node) -> bool:
@@ -124,6 +132,14 @@ class _Specialise(ast.NodeTransformer):
         if all(isinstance(n, ast.Constant) for n in (node.left, *node.comparators)):
             folded = ast.fix_missing_locations(ast.Expression(node))
             return ast.Constant(eval(compile(folded, "<fold>", "eval")))  # noqa: S307 - constants only
+        return node
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        # wire mode: every timestamp is a finite float, so there is one form and every one is an instant
+        if (self.stamps is not None and isinstance(node.value, ast.Name) and node.value.id == "ctx"
+                and node.attr in ("one_form", "all_real")):
+            return ast.Constant(True)
         return node
 
     def visit_UnaryOp(self, node):
@@ -149,8 +165,16 @@ class _Specialise(ast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         callee = _callee(node)
+        if (self.stamps is not None and callee == ("name", "t") and len(node.args) == 1
+                and isinstance(node.args[0], ast.Constant)):
+            local = self.stamps.get(node.args[0].value)  # None for a member that is not a timestamp here
+            return ast.Constant(None) if local is None else ast.Name(local, ast.Load())
         if callee in _NONE_WHEN_ABSENT and node.args and self._absent(node.args[0]):
             return ast.Constant(None)
+        if (callee == ("d", "get") and len(node.args) == 1 and isinstance(node.args[0], ast.Constant)
+                and self.members is not None and node.args[0].value in self.members):
+            # a member the shape has: a subscript, read once
+            return self._hoisted(ast.Subscript(ast.Name("d", ast.Load()), node.args[0], ast.Load()))
         if callee == ("name", "arn") and len(node.args) == 1 and isinstance(node.args[0], ast.Constant):
             # arn(m) of a member named in the expression: parsed once here, without the Context's memo
             get = ast.Call(ast.Attribute(ast.Name("d", ast.Load()), "get", ast.Load()), node.args, [])
@@ -170,28 +194,46 @@ class _Specialise(ast.NodeTransformer):
         if pure and not node.keywords and all(
                 isinstance(a, ast.Constant) or (isinstance(a, ast.Name) and (a.id in ("ctx", "d") or a.id in self.names))
                 for a in node.args):
-            key = ast.dump(node)
-            name = self.hoisted.get(key)
-            if name is None:
-                name = self.hoisted[key] = f"_h{len(self.hoisted)}"
-                self.names.add(name)
-                self.prelude.append(ast.Assign([ast.Name(name, ast.Store())], node))
-            return ast.Name(name, ast.Load())
+            return self._hoisted(node)
         return node
 
+    def _hoisted(self, node):
+        """A local holding `node`'s value, computed once before the expressions."""
+        key = ast.dump(node)
+        name = self.hoisted.get(key)
+        if name is None:
+            name = self.hoisted[key] = f"_h{len(self.hoisted)}"
+            self.names.add(name)
+            self.prelude.append(ast.Assign([ast.Name(name, ast.Store())], node))
+        return ast.Name(name, ast.Load())
 
-def _function(terms: list[str], constants: dict, name: str, members: frozenset | None = None) -> Callable:
-    """def <name>(ctx): ... return (term) and (term) ..., specialised to `members` if given."""
+
+def _function(terms: list[str], constants: dict, name: str, members: frozenset | None = None,
+              wire: bool = False) -> Callable:
+    """def <name>(ctx): ... return (term) and (term) ..., specialised to `members` if given.
+
+    wire: def <name>(d) instead, for a response (with exactly `members`) whose timestamps are all
+    finite floats, the wire form: it reads them itself, and needs no pass of the Context over them.
+    It returns None for a response with a timestamp in any other form: ask the Context's verdict."""
     body = " and\n            ".join(f"({term})" for term in terms) if terms else "True"
-    tree = ast.parse(f"def {name}(ctx):\n    d = ctx.doc\n    t = ctx.time\n    arn = ctx.arn\n"
-                     f"    return ({body})\n")
+    if wire:
+        stamps = {m: f"_w{i}" for i, m in enumerate(m for m in contract.timestamp_members() if m in members)}
+        head = f"def {name}(d):\n" + "".join(
+            f"    {w} = d[{m!r}]\n    if {w}.__class__ is not float or {w} - {w} != 0.0:\n        return None\n"
+            for m, w in stamps.items())
+        head += f"    ctx = wire_context(d, {{{', '.join(f'{m!r}: {w}' for m, w in stamps.items())}}})\n"
+    else:
+        stamps = None
+        head = f"def {name}(ctx):\n    d = ctx.doc\n"
+    tree = ast.parse(f"{head}    t = ctx.time\n    arn = ctx.arn\n    return ({body})\n")
     fn_def = tree.body[0]
-    specialise = _Specialise(members)
+    specialise = _Specialise(members, stamps)
     fn_def.body[-1].value = _truth(specialise.visit(fn_def.body[-1].value))
-    fn_def.body[3:3] = specialise.prelude
+    fn_def.body[-1:-1] = specialise.prelude
     tree = ast.fix_missing_locations(tree)
     source = ast.unparse(tree)
-    namespace = {"__builtins__": builtins, "quiet": quiet, "parse_arn": arns.parse, **HELPERS, **constants}
+    namespace = {"__builtins__": builtins, "quiet": quiet, "parse_arn": arns.parse, "wire_context": Context.of_wire,
+                 **HELPERS, **constants}
     exec(compile(tree, f"<l4e_contract {name}>", "exec"), namespace)  # noqa: S102 - our own rules' code
     fn = namespace[name]
     fn.source = source
@@ -211,11 +253,16 @@ def compile_expression(expression: str) -> Callable:
     return verdict
 
 
-def fuse(rules, members: frozenset | None = None) -> Callable:
+def fuse(rules, members: frozenset | None = None, wire: bool = False) -> Callable:
     """One function of the Context: true when no rule in `rules` can find anything, in a response
     with exactly `members` (any response, if None).
 
+    wire (members given): a function of the response itself, for the wire form; None where a
+    timestamp is in another form (see _function).
+
     A rule without an expression is asked through its generator, so every rule has its say."""
+    if wire and members is None:
+        raise ValueError("a wire-form verdict is specialised to a shape: give its members")
     terms, constants = [], {}
     for n, r in enumerate(rules):
         if r.holds is not None:
@@ -223,4 +270,4 @@ def fuse(rules, members: frozenset | None = None) -> Callable:
         else:
             constants[f"CHECK{n}"] = r.check
             terms.append(f"quiet(CHECK{n}(ctx))")
-    return _function(terms, constants, "fused", members)
+    return _function(terms, constants, "fused_wire" if wire else "fused", members, wire)
