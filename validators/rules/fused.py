@@ -107,8 +107,28 @@ def _truth(node):
     return kept[0] if len(kept) == 1 else ast.BoolOp(node.op, kept)
 
 
+def _placed(node, like):
+    """`node`, and every part of it made here, at `like`'s place in the source (compile needs a place
+    for every node). A node that has a place is one `ast.parse` or this function gave one, with all
+    its parts: the walk stops there, so placing costs the new nodes only, not the whole tree
+    (ast.fix_missing_locations was a quarter of a shape's compile time)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        if "lineno" in n._attributes:
+            if getattr(n, "lineno", None) is not None:
+                continue
+            ast.copy_location(n, like)
+        todo.extend(ast.iter_child_nodes(n))
+    return node
+
+
 class _Specialise(ast.NodeTransformer):
     """Folds what the shape decides, then names each pure call once (see the module's docstring)."""
+
+    def visit(self, node):
+        new = super().visit(node)
+        return _placed(new, node) if new is not node and isinstance(new, ast.AST) else new
 
     def __init__(self, members: frozenset | None, stamps: dict[str, str] | None = None):
         self.members = members
@@ -130,8 +150,7 @@ class _Specialise(ast.NodeTransformer):
             return ast.Constant(present if isinstance(node.ops[0], ast.In) else not present)
         # constants only: a comparison that binds a name (x := ...) keeps it, and is left to run
         if all(isinstance(n, ast.Constant) for n in (node.left, *node.comparators)):
-            folded = ast.fix_missing_locations(ast.Expression(node))
-            return ast.Constant(eval(compile(folded, "<fold>", "eval")))  # noqa: S307 - constants only
+            return ast.Constant(eval(compile(ast.Expression(node), "<fold>", "eval")))  # noqa: S307 - constants only
         return node
 
     def visit_Attribute(self, node):
@@ -209,12 +228,14 @@ class _Specialise(ast.NodeTransformer):
 
 
 def _function(terms: list[str], constants: dict, name: str, members: frozenset | None = None,
-              wire: bool = False) -> Callable:
+              wire: bool = False, text: bool = False) -> Callable | str:
     """def <name>(ctx): ... return (term) and (term) ..., specialised to `members` if given.
 
     wire: def <name>(d) instead, for a response (with exactly `members`) whose timestamps are all
     finite floats, the wire form: it reads them itself, and needs no pass of the Context over them.
-    It returns None for a response with a timestamp in any other form: ask the Context's verdict."""
+    It returns None for a response with a timestamp in any other form: ask the Context's verdict.
+
+    text: the function's source instead (see `source`)."""
     body = " and\n            ".join(f"({term})" for term in terms) if terms else "True"
     if wire:
         stamps = {m: f"_w{i}" for i, m in enumerate(m for m in contract.timestamp_members() if m in members)}
@@ -227,17 +248,25 @@ def _function(terms: list[str], constants: dict, name: str, members: frozenset |
         head = f"def {name}(ctx):\n    d = ctx.doc\n"
     tree = ast.parse(f"{head}    t = ctx.time\n    arn = ctx.arn\n    return ({body})\n")
     fn_def = tree.body[0]
+    returned = fn_def.body[-1]
     specialise = _Specialise(members, stamps)
-    fn_def.body[-1].value = _truth(specialise.visit(fn_def.body[-1].value))
-    fn_def.body[-1:-1] = specialise.prelude
-    tree = ast.fix_missing_locations(tree)
-    source = ast.unparse(tree)
+    returned.value = _placed(_truth(specialise.visit(returned.value)), returned)
+    fn_def.body[-1:-1] = [_placed(statement, returned) for statement in specialise.prelude]
+    if text:
+        return ast.unparse(tree)
     namespace = {"__builtins__": builtins, "quiet": quiet, "parse_arn": arns.parse, "wire_context": Context.of_wire,
                  **HELPERS, **constants}
     exec(compile(tree, f"<l4e_contract {name}>", "exec"), namespace)  # noqa: S102 - our own rules' code
     fn = namespace[name]
-    fn.source = source
+    # what `source` needs to write it out again: unparsing every function as it is built cost a
+    # quarter of the build, and keeping its tree would cost memory, for a text read only when debugging
+    fn.spec = (terms, constants, name, members, wire)
     return fn
+
+
+def source(fn) -> str:
+    """The Python source of a function `fuse` built: what it tests, as compiled."""
+    return _function(*fn.spec, text=True)
 
 
 def compile_expression(expression: str) -> Callable:
@@ -250,6 +279,7 @@ def compile_expression(expression: str) -> Callable:
             compiled = _function([expression], {}, "holds")
         return compiled(ctx)
 
+    verdict.spec = ([expression], {}, "holds", None, False)
     return verdict
 
 
