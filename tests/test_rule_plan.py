@@ -82,7 +82,11 @@ def test_a_rule_that_applies_is_run_and_catches_its_recording(rule_id):
     assert rule_id in report.rules | report.warning_rules
 
 
-def test_validate_reports_what_running_every_rule_reports(monkeypatch):
+@pytest.mark.parametrize("specialise_at", [1, validate_module._SPECIALISE_AT])
+def test_validate_reports_what_running_every_rule_reports(monkeypatch, specialise_at):
+    # 1: each shape's compiled checks (schema, fused verdicts) from its first response on
+    monkeypatch.setattr(validate_module, "_SPECIALISE_AT", specialise_at)
+    monkeypatch.setattr(validate_module, "_PLANS", {})
     planned = [_outcome(l4e_contract.validate(doc)) for doc in SHAPES]
     _every_rule(monkeypatch)
     full = [_outcome(l4e_contract.validate(doc)) for doc in SHAPES]

@@ -213,7 +213,11 @@ def test_validate_reports_the_same_with_or_without_the_fast_path(monkeypatch):
 
     docs = [doc for _, doc in [*bundled("invalid"), *bundled("warnings"), *bundled("valid/wire")]]
     docs += [doc for _, doc in mutants()[::5]]
+    runner = importlib.import_module("l4e_contract.validate")
+    monkeypatch.setattr(runner, "_SPECIALISE_AT", 1)  # every shape's compiled checks from its first response
+    monkeypatch.setattr(runner, "_PLANS", {})
     fast = [validate(d).to_dict() for d in docs]
+    assert all(runner._plan(frozenset(d)).compiled() for d in docs if isinstance(d, dict))
     monkeypatch.setattr(schema_fast, "is_valid", lambda instance: False)
     monkeypatch.setattr(schema_fast, "for_shape", lambda members: None)
     monkeypatch.setattr(importlib.import_module("l4e_contract.validate"), "_PLANS", {})

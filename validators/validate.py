@@ -30,11 +30,15 @@ def _as_json(doc: dict) -> dict:
 # dropped whenever RULES changes (a rule added or replaced).
 _PLANS: dict = {}
 _PLAN_LIMIT = 512
-# A shape's own compiled checks (its fused verdicts, its schema check) take some 15 ms to build, as
-# long as a hundred responses take to check: they are built for a shape met this often. Until then
-# (a one-file run, or generated responses, nearly each of a shape of its own) the rules' own
-# functions run, as they do for a response the fast path does not clear.
-_SPECIALISE_AT = 3
+# A shape's own compiled checks (its wire verdict and schema check) take some 10 ms to build, as long
+# as the rules' own functions take on 60 responses (some 170 us each; the compiled checks then take
+# some 40 us). So they are built for a shape met this often: the rent-or-buy rule, which never pays
+# more than twice the better choice in hindsight, however many responses of the shape follow. Until
+# then (a one-file run, a nightly check of a few hundred models in a dozen shapes, generated
+# responses nearly each of a shape of its own) the rules' own functions run, as they do for a
+# response the fast path does not clear. Building at the third response cost `live` a quarter of
+# its CPU time on 200 models.
+_SPECIALISE_AT = 64
 
 
 class Plan:
