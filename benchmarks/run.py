@@ -40,9 +40,22 @@ DUMMY_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
              "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
 
 
+def installed(name: str) -> str | None:
+    """The console script `name` as a user of this environment runs it: the one installed beside this
+    interpreter (a virtual environment's bin/, as the README installs it), else the one on PATH.
+
+    Beside the interpreter first: on PATH, a version manager may put a shim of its own (pyenv's is a
+    shell script that runs `pyenv exec`), which adds some 0.1 s to every launch of every tool. That is
+    the machine's set-up, not the tool's time, and a virtual environment has none."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
 def command(name: str, module: str) -> list[str]:
     """The installed console script, as a user runs it; else the module under this interpreter."""
-    found = shutil.which(name)
+    found = installed(name)
     return [found] if found else [sys.executable, "-m", module]
 
 
@@ -200,7 +213,7 @@ def bench_in_process(args, texts):
 # --- whole command ------------------------------------------------------------
 
 def check_jsonschema_cmd() -> list[str] | None:
-    found = shutil.which("check-jsonschema")
+    found = installed("check-jsonschema")
     return [found, "--schemafile", str(SCHEMA)] if found else None
 
 
@@ -329,6 +342,33 @@ def bench_generation(args):
 
 # --- live ---------------------------------------------------------------------
 
+# The floor of the live figure: the same job done by botocore alone, in a fresh process, with no
+# check of anything: a client, ListModels page by page, each page's models described by a pool of
+# threads as soon as it arrives (as `live` does). Whatever `live` adds (the contract, the capture,
+# the reports) is above this line; whatever this takes is the price of a botocore client here.
+_BOTOCORE_ALONE = r"""
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+import botocore.session
+from botocore import UNSIGNED
+from botocore.config import Config
+config = Config(signature_version=UNSIGNED, max_pool_connections=10, retries={"mode": "standard"})
+client = botocore.session.get_session().create_client("lookoutequipment", region_name="us-east-1",
+                                                      endpoint_url=sys.argv[1], config=config)
+ready = time.perf_counter()
+pool = ThreadPoolExecutor(int(sys.argv[2]))
+futures, token = [], None
+while True:
+    page = client.list_models(**({"NextToken": token} if token else {}))
+    futures += [pool.submit(client.describe_model, ModelName=m["ModelName"]) for m in page["ModelSummaries"]]
+    token = page.get("NextToken")
+    if not token:
+        break
+described = sum(1 for f in futures if f.result()["ModelName"])
+print(ready, time.perf_counter(), described)
+"""
+
+
 def bench_live(args, texts, tmp: Path):
     models, latency_ms, concurrency = 200, 50, 8
     ideal = models * latency_ms / 1000 / concurrency
@@ -347,19 +387,41 @@ def bench_live(args, texts, tmp: Path):
     if "--endpoint-url" not in help_text:
         return [row("live", "l4e-contract live", None, "s", "ideal", round(ideal, 3), None, "<= 1.3 x ideal", None,
                     note="the live command is not available in this build")], {}
-    def once(latency: int) -> tuple[float, int, dict]:
-        log = tmp / f"serve-{time.monotonic_ns()}.log"
+    def served(latency: int, log: Path):
+        """A serve process of the folder, and its URL."""
         # serve runs in its own process, as a user runs it: it does not share live's interpreter (GIL)
         server = subprocess.Popen([*L4E, "serve", str(folder), "--latency-ms", str(latency), "--exit-after", "300",
                                    "--log", str(log)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        line = server.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+        if not match:
+            server.terminate()
+            raise RuntimeError(f"serve did not start: {line!r} {server.stderr.read()[-300:]!r}")
+        return server, match.group(1)
+
+    def botocore_alone(latency: int) -> tuple[float, float, int]:
+        """(wall time, time until the client was ready, models described) of _BOTOCORE_ALONE."""
+        server, url = served(latency, tmp / f"serve-{time.monotonic_ns()}.log")
         try:
-            line = server.stdout.readline()
-            match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
-            if not match:
-                raise RuntimeError(f"serve did not start: {line!r} {server.stderr.read()[-300:]!r}")
+            started = time.perf_counter()
+            seconds, proc = wall([sys.executable, "-c", _BOTOCORE_ALONE, url, str(concurrency)], env=env, text=True)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        try:
+            ready, _, described = proc.stdout.split()
+            # perf_counter is one clock for every process of the machine (CLOCK_MONOTONIC)
+            return seconds, float(ready) - started, int(described)
+        except ValueError:
+            return seconds, float("nan"), 0
+
+    def once(latency: int) -> tuple[float, int, dict]:
+        log = tmp / f"serve-{time.monotonic_ns()}.log"
+        server, url = served(latency, log)
+        try:
             started = time.time()
-            seconds, proc = wall([*L4E, "live", "--endpoint-url", match.group(1), "--concurrency", str(concurrency),
+            seconds, proc = wall([*L4E, "live", "--endpoint-url", url, "--concurrency", str(concurrency),
                                   "--unsigned", "--format", "json"], env=env)
         finally:
             server.terminate()
@@ -387,7 +449,12 @@ def bench_live(args, texts, tmp: Path):
                 "tail": started + seconds - described[-1]}  # the last answer to the process' exit
 
     once(0)  # unmeasured: fills the bytecode cache, and the file system's
-    runs = [once(latency_ms) for _ in range(1 if args.quick else 3)]
+    botocore_alone(0)
+    # interleaved with the floor, run for run
+    runs, alone = [], []
+    for _ in range(1 if args.quick else 3):
+        runs.append(once(latency_ms))
+        alone.append(botocore_alone(latency_ms))
     times, accounted = [t for t, _, _ in runs], [n for _, n, _ in runs]
     split = {k: round(med([p[k] for _, _, p in runs if k in p]), 3)
              for k in ("start_up", "first_page", "describing", "tail") if any(k in p for _, _, p in runs)}
@@ -405,7 +472,13 @@ def bench_live(args, texts, tmp: Path):
                 samples=[round(t, 3) for t in times], models_valid=accounted, phases=split,
                 command=L4E[0], pycache_prefix=env.get("PYTHONPYCACHEPREFIX"),
                 note=f"the same run at 0 ms latency takes {med(floor):.2f} s (start-up, listing, per-call CPU)"
-                     f"{phase_note}{launch_note}")], {}
+                     f"{phase_note}{launch_note}"),
+            row("live", "  floor: botocore alone, no checks (same server, pool and paging; fresh process)",
+                round(med([t for t, _, _ in alone]), 3), "s", "ideal 200 x 50 ms / 8", round(ideal, 3),
+                round(med([t for t, _, _ in alone]) / ideal, 2), None, None,
+                samples=[round(t, 3) for t, _, _ in alone], models_described=[n for _, _, n in alone],
+                note=f"the interpreter, botocore's import and the client take {med([r for _, r, _ in alone]):.2f} s "
+                     f"of it: what any botocore client pays before its first request")], {}
 
 
 # --- report -------------------------------------------------------------------
