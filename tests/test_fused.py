@@ -148,18 +148,14 @@ def test_a_wire_context_is_the_context_of_a_wire_response(doc):
 
 def test_a_shape_gets_its_own_checks_once_it_is_met_often():
     members = frozenset(SHAPES[0]) | {"test_fused: a member of a shape no test met before"}
-    plans = [validate_module.fast_plan(members) for _ in range(validate_module._SPECIALISE_AT)]
-    assert plans[0] is plans[-1]
-    seen = []  # (wire verdict, schema check) after each sighting, replayed on a fresh plan
-    fresh = validate_module.Plan(members)
-    for _ in range(validate_module._SPECIALISE_AT):
-        fresh.seen += 1
-        if fresh.seen >= validate_module._SPECIALISE_AT:
-            fresh.compile()
-        seen.append((fresh.wire, fresh.schema))
-    assert seen[0] == (None, None)  # the rules' own functions: nothing compiled for a shape met once
-    assert "def fused_wire" in fused.source(seen[-1][0]) and seen[-1][1] is not None
-    assert plans[-1].compiled() and "def fused(ctx)" in fused.source(plans[-1].verdict())
+    found = validate_module.fast_plan(members)
+    assert (found.wire, found.schema) == (None, None)  # the rules' own functions: nothing compiled yet
+    for _ in range(validate_module._SPECIALISE_AT - 2):
+        assert validate_module.fast_plan(members) is found
+    assert not found.compiled()
+    validate_module.fast_plan(members)  # the shape's _SPECIALISE_AT-th response
+    assert found.compiled() and found.schema is not None and "def fused_wire(d)" in fused.source(found.wire)
+    assert "def fused(ctx)" in fused.source(found.verdict())  # for the other forms, built when first asked
 
 
 def test_a_rule_without_an_expression_is_asked_through_its_function():
