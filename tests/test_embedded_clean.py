@@ -36,9 +36,16 @@ def _schema_agrees(text: str) -> bool:
         return False
     problem, facts = _walked_schema(text)
     assert problem is None and facts is not None, text[:200]
-    assert facts.problem is None and not facts.column_findings, (text[:200], facts.problem, facts.column_findings)
-    assert clean.sensors == facts.sensors and clean.problem is None and not clean.column_findings
+    # every fact, by name: a fact added to the walk must be one the clean path also answers for
+    assert _facts(clean) == _facts(facts), text[:200]
+    assert clean.problem is None and not clean.column_findings
     return True
+
+
+def _facts(facts) -> dict:
+    """Every field of a SchemaFacts or MetricsFacts; lists and tuples alike (the clean facts hold tuples)."""
+    return {name: (list(v) if isinstance(v, (list, tuple)) else v)
+            for name in type(facts).__slots__ for v in [getattr(facts, name)]}
 
 
 def _metrics_agrees(text: str, known) -> bool:
@@ -46,9 +53,7 @@ def _metrics_agrees(text: str, known) -> bool:
         return False
     problem, facts = _walked_metrics(text, known)
     assert problem is None and facts is not None, text[:200]
-    assert (facts.problem, facts.order, facts.counts, facts.sensor) == (None, [], [], None), (text[:300], facts.problem,
-                                                                                             facts.order, facts.counts,
-                                                                                             facts.sensor)
+    assert _facts(facts) == _facts(embedded._CLEAN_METRICS[1]), text[:300]  # every fact, by name (see above)
     return True
 
 
@@ -122,6 +127,53 @@ def test_metrics_the_clean_path_takes_are_metrics_the_walk_finds_nothing_in(seed
     _, sensors, metrics = _usual(seed)
     doc = _perturbed(data, metrics)
     _metrics_agrees(json.dumps(doc), set(sensors) if schema_known else None)
+
+
+def _each_single_change(doc):
+    """`doc` with one change, every way: each value (containers too) replaced by each value of POOL,
+    each key removed, a key added to each object."""
+    for path in _paths(doc):
+        if not path:
+            continue
+        for value in [*POOL, _REMOVED]:
+            changed = copy.deepcopy(doc)
+            parent = changed
+            for p in path[:-1]:
+                parent = parent[p]
+            if value is _REMOVED:
+                if not isinstance(parent, dict):
+                    continue
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = copy.deepcopy(value)
+            yield changed
+    for path in _paths(doc):
+        target = doc
+        for p in path:
+            target = target[p]
+        if isinstance(target, dict):
+            changed = copy.deepcopy(doc)
+            node = changed
+            for p in path:
+                node = node[p]
+            node["extra"] = 1
+            yield changed
+
+
+_REMOVED = object()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_single_change_of_a_usual_document_is_judged_alike(seed):
+    """Exhaustive where the random test samples: a fact the walks find in one changed value (a rule
+    added later, say) is a fact the clean path must not answer for."""
+    components, sensors, metrics = _usual(seed)
+    taken = 0
+    for changed in _each_single_change(metrics):
+        taken += _metrics_agrees(json.dumps(changed), set(sensors))
+    for changed in _each_single_change(json.loads(values.schema_text(components))):
+        taken += _schema_agrees(json.dumps(changed))
+    assert taken > 0
 
 
 @pytest.mark.parametrize("seed", range(200))

@@ -332,7 +332,9 @@ def _metrics_walk(m: str, doc, known) -> MetricsFacts:
 #
 # The decode refuses every key the structs do not name, so it skips no part of the text: it accepts
 # no text the json module would refuse (a number too long for int(), say), and nests no deeper
-# than _parse does. tests/test_embedded_clean.py holds the two paths to the same facts.
+# than _parse does. tests/test_embedded_clean.py holds the two paths to the same facts, every field
+# of them by name: a fact added to a walk (for a new rule) must be refused here too where it says
+# anything, or the clean path would answer for it.
 
 class _Column(msgspec.Struct, forbid_unknown_fields=True):
     Name: str
