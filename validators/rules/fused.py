@@ -126,16 +126,16 @@ def _placed(node, like):
 class _Specialise(ast.NodeTransformer):
     """Folds what the shape decides, then names each pure call once (see the module's docstring)."""
 
-    def visit(self, node):
-        new = super().visit(node)
-        return _placed(new, node) if new is not node and isinstance(new, ast.AST) else new
-
     def __init__(self, members: frozenset | None, stamps: dict[str, str] | None = None):
         self.members = members
         self.stamps = stamps  # wire mode: timestamp member -> the local holding its epoch seconds
         self.hoisted: dict[str, str] = {}  # ast.dump of a call -> the local holding its result
         self.names: set[str] = set(stamps.values()) if stamps else set()  # those locals, and the timestamps'
         self.prelude: list[ast.stmt] = []
+
+    def visit(self, node):
+        new = super().visit(node)  # a node made here (a constant, a local's name...) gets its place
+        return _placed(new, node) if new is not node and isinstance(new, ast.AST) else new
 
     def _absent(self, node) -> bool:
         return (self.members is not None and isinstance(node, ast.Constant) and isinstance(node.value, str)
