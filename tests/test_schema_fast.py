@@ -19,7 +19,7 @@ import pytest
 from l4e_contract import contract, paths, schema_check, schema_fast
 from l4e_contract.validate import validate
 
-from examples import valid_parsed, valid_wire
+from examples import as_boto3, as_parsed, valid_parsed, valid_wire
 
 
 def jsonschema_errors(doc) -> list:
@@ -213,11 +213,17 @@ def test_validate_reports_the_same_with_or_without_the_fast_path(monkeypatch):
 
     docs = [doc for _, doc in [*bundled("invalid"), *bundled("warnings"), *bundled("valid/wire")]]
     docs += [doc for _, doc in mutants()[::5]]
+    # the same responses as boto3's dicts (a Stubber's) and in the parsed form: the fast path reads
+    # their datetimes and texts too
+    wire = [d for d in docs if isinstance(d, dict)]
+    docs += [as_boto3(d) for d in wire] + [as_parsed(d) for d in wire[::3]]
     runner = importlib.import_module("l4e_contract.validate")
     monkeypatch.setattr(runner, "_SPECIALISE_AT", 1)  # every shape's compiled checks from its first response
     monkeypatch.setattr(runner, "_PLANS", {})
     fast = [validate(d).to_dict() for d in docs]
     assert all(runner._plan(frozenset(d)).compiled() for d in docs if isinstance(d, dict))
+    cleared = sum(1 for d in docs if isinstance(d, dict) and runner._fast_report(d, runner._plan(frozenset(d))))
+    assert cleared >= 20, "the fast path cleared too few of these for the comparison to mean much"
     monkeypatch.setattr(schema_fast, "is_valid", lambda instance: False)
     monkeypatch.setattr(schema_fast, "for_shape", lambda members: None)
     monkeypatch.setattr(importlib.import_module("l4e_contract.validate"), "_PLANS", {})
