@@ -69,6 +69,12 @@ def _pooled(data):
     return copy.deepcopy(data.draw(st.sampled_from(POOL)))  # a copy: later changes must not reach the pool
 
 
+def _at(doc, path):
+    for p in path:
+        doc = doc[p]
+    return doc
+
+
 def _paths(node, path=()):
     yield path
     if isinstance(node, dict):
@@ -88,9 +94,7 @@ def _perturbed(data, doc):
             if data.draw(st.booleans()) and isinstance(doc, dict):
                 doc["extra"] = _pooled(data)
             continue
-        parent = doc
-        for p in path[:-1]:
-            parent = parent[p]
+        parent = _at(doc, path[:-1])
         op = data.draw(st.integers(0, 3))
         if op == 0:
             parent[path[-1]] = _pooled(data)
@@ -137,9 +141,7 @@ def _each_single_change(doc):
             continue
         for value in [*POOL, _REMOVED]:
             changed = copy.deepcopy(doc)
-            parent = changed
-            for p in path[:-1]:
-                parent = parent[p]
+            parent = _at(changed, path[:-1])
             if value is _REMOVED:
                 if not isinstance(parent, dict):
                     continue
@@ -148,15 +150,9 @@ def _each_single_change(doc):
                 parent[path[-1]] = copy.deepcopy(value)
             yield changed
     for path in _paths(doc):
-        target = doc
-        for p in path:
-            target = target[p]
-        if isinstance(target, dict):
+        if isinstance(_at(doc, path), dict):
             changed = copy.deepcopy(doc)
-            node = changed
-            for p in path:
-                node = node[p]
-            node["extra"] = 1
+            _at(changed, path)["extra"] = 1
             yield changed
 
 
