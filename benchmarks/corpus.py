@@ -1,4 +1,5 @@
-"""Benchmark inputs, written to a temporary folder, never into the repository.
+"""Benchmark inputs, written to a temporary folder, never into the repository, and the parts of
+validate that both run.py and breakdown.py time on their own.
 
 Every generated file is one of the bundled valid wire-form recordings with its
 model renamed (model name, ARNs and version ARNs alike), so each file is a
@@ -46,3 +47,21 @@ def write_corpus(folder: Path, count: int, texts: list[str]) -> list[Path]:
 
 def tree_size(folder: Path) -> int:
     return sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(folder) for f in fs)
+
+
+def embedded_documents(docs: list[dict]):
+    """A function of an index into `docs` doing what validate's wire verdict does with that response's
+    embedded documents (Schema, ModelMetrics, PriorModelMetrics: decoded and checked), on a wire Context."""
+    from l4e_contract import contract
+    from l4e_contract.rules import embedded
+    from l4e_contract.rules.context import Context
+
+    stamps = [{m: d[m] for m in contract.timestamp_members() if m in d} for d in docs]
+
+    def work(i: int) -> None:
+        ctx = Context.of_wire(docs[i], stamps[i])
+        embedded.schema_problem(ctx)
+        for m in embedded.METRICS_MEMBERS:
+            embedded.metrics_facts(ctx, m)
+
+    return work

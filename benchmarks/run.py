@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import tree_size, valid_wire_texts, write_corpus  # noqa: E402
+from corpus import embedded_documents, tree_size, valid_wire_texts, write_corpus  # noqa: E402
 
 SCHEMA = ROOT / "schemas" / "describe_model.response.schema.json"
 SECTIONS = ("in-process", "command", "startup", "memory", "generation", "live")
@@ -182,22 +182,12 @@ def bench_in_process(args, texts):
 
     # where the time goes: the schema alone (compiled), and the embedded JSON documents (Schema,
     # ModelMetrics), which the rules must decode and check and which no schema-only tool reads
-    from l4e_contract import contract, schema_fast
-    from l4e_contract.rules import embedded
-    from l4e_contract.rules.context import Context
-
-    stamps = [{m: d[m] for m in contract.timestamp_members() if m in d} for d in docs]
-
-    def embedded_documents(i):
-        ctx = Context.of_wire(docs[i], stamps[i])
-        embedded.schema_problem(ctx)
-        for m in embedded.METRICS_MEMBERS:
-            embedded.metrics_facts(ctx, m)
+    from l4e_contract import schema_fast
 
     # validate's own compiled schema check of each document's shape (what its fast path runs)
     shape_checks = [schema_fast.for_shape(frozenset(d)) for d in docs]
     subjects["  part: schema only (compiled for the shape)"] = (lambda i: shape_checks[i](docs[i]), range(len(docs)))
-    subjects["  part: the embedded JSON documents (decoded, checked)"] = (embedded_documents, range(len(docs)))
+    subjects["  part: the embedded JSON documents (decoded, checked)"] = (embedded_documents(docs), range(len(docs)))
     seconds = 0.1 if args.quick else 0.3
     runs = interleaved({n: (lambda fn=fn, items=items: rate(fn, items, seconds)) for n, (fn, items) in subjects.items()},
                        args.reps)
