@@ -29,9 +29,9 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     import l4e_contract
-    from l4e_contract.report import Report
+    from l4e_contract.findings import Report
 
-    runner = importlib.import_module("l4e_contract.validate")
+    runner = importlib.import_module("l4e_contract.check.runner")
     texts = valid_wire_texts(ROOT)
     docs = [json.loads(t) for t in texts]
     for _ in range(runner._SPECIALISE_AT):  # every shape met often enough to get its own checks

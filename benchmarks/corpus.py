@@ -52,11 +52,11 @@ def tree_size(folder: Path) -> int:
 def embedded_documents(docs: list[dict]):
     """A function of an index into `docs` doing what validate's wire verdict does with that response's
     embedded documents (Schema, ModelMetrics, PriorModelMetrics: decoded and checked), on a wire Context."""
-    from l4e_contract import contract
+    from l4e_contract.contract import committed
     from l4e_contract.rules import embedded
     from l4e_contract.rules.context import Context
 
-    stamps = [{m: d[m] for m in contract.timestamp_members() if m in d} for d in docs]
+    stamps = [{m: d[m] for m in committed.timestamp_members() if m in d} for d in docs]
 
     def work(i: int) -> None:
         ctx = Context.of_wire(docs[i], stamps[i])

@@ -30,7 +30,7 @@ def result(doc):
     import l4e_contract
 
     # every shape's compiled checks from its first response: the fast path is what a change may break
-    importlib.import_module("l4e_contract.validate")._SPECIALISE_AT = 1
+    importlib.import_module("l4e_contract.check.runner")._SPECIALISE_AT = 1
     r = l4e_contract.validate(doc)
     r2 = l4e_contract.validate(doc, strict=True)
     return (r.form, [(v.pointer, v.rule, v.message, v.severity) for v in r.violations],
@@ -150,8 +150,8 @@ def mutate(rnd, doc):
         elif op == 1 and keys:
             doc[rnd.choice(keys)] = rnd.choice(POOL)
         elif op == 2:
-            from l4e_contract import contract
-            doc[rnd.choice(list(contract.schema()["properties"]))] = rnd.choice(POOL + [doc.get(rnd.choice(keys)) if keys else None])
+            from l4e_contract.contract import committed
+            doc[rnd.choice(list(committed.schema()["properties"]))] = rnd.choice(POOL + [doc.get(rnd.choice(keys)) if keys else None])
         elif op in (3, 4) and isinstance(doc.get("ModelMetrics"), str):
             doc["ModelMetrics"] = mutate_metrics(rnd, doc["ModelMetrics"])
         elif op == 5 and isinstance(doc.get("PriorModelMetrics"), str):
@@ -187,7 +187,7 @@ def build(out_path):
     from l4e_contract.strategies import describe_model_responses, describe_model_violations
     docs = []
     for f in sorted(glob.glob(str(ROOT / "contracts" / "recordings" / "**" / "*.json"), recursive=True)):
-        from l4e_contract import loader
+        from l4e_contract.load import files as loader
         try:
             docs.append(loader.unwrap_recording(loader.load_file(f))[0])  # (body, meta)
         except Exception as e:

@@ -121,11 +121,11 @@ def bench_in_process(args, texts):
         raise SystemExit(f"benchmark documents are not valid: {bad}")
     # throughput in a long run: each shape met often enough to have its compiled checks (which a run
     # of 10,000 files builds within its first few hundred)
-    for _ in range(importlib.import_module("l4e_contract.validate")._SPECIALISE_AT):
+    for _ in range(importlib.import_module("l4e_contract.check.runner")._SPECIALISE_AT):
         for d in docs:
             l4e_contract.validate(d)
     subjects = {"json.loads": (_json.loads, texts),
-                "l4e_contract.validate": (l4e_contract.validate, docs)}
+                "l4e_contract.check.runner": (l4e_contract.validate, docs)}
     notes = {}
 
     # what Stubber.add_response runs: botocore's ParamValidator on the output shape, on boto3's dict
@@ -182,7 +182,7 @@ def bench_in_process(args, texts):
 
     # where the time goes: the schema alone (compiled), and the embedded JSON documents (Schema,
     # ModelMetrics), which the rules must decode and check and which no schema-only tool reads
-    from l4e_contract import schema_fast
+    from l4e_contract.contract import schema_fast
 
     # validate's own compiled schema check of each document's shape (what its fast path runs)
     shape_checks = [schema_fast.for_shape(frozenset(d)) for d in docs]
@@ -197,7 +197,7 @@ def bench_in_process(args, texts):
         if name == "json.loads":
             continue
         ratios = [v / a for v, a in zip(values, anchor)]
-        target = 1 / 3 if name == "l4e_contract.validate" else None
+        target = 1 / 3 if name == "l4e_contract.check.runner" else None
         rows.append(row("in-process throughput", name, round(med(values)), "docs/s", "json.loads", round(med(anchor)),
                         round(med(ratios), 3), ">= 0.333 x json.loads" if target else None,
                         (med(ratios) >= target) if target else None, samples=[round(v) for v in values],

@@ -117,9 +117,9 @@ _VALID_WIRE = {
 
 
 def _timestamp_members():
-    from l4e_contract import contract  # the schema says which members are timestamps
+    from l4e_contract.contract import committed# the schema says which members are timestamps
 
-    return contract.timestamp_members()
+    return committed.timestamp_members()
 
 
 def _is_number(v) -> bool:

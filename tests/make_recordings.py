@@ -437,7 +437,7 @@ def to_parsed(name: str, wire: dict, style: str, tz) -> dict:
     """What boto3's describe_model returns for this body, dumped as users dump it."""
     from botocore.parsers import create_parser
 
-    from l4e_contract.schema_gen import service_model
+    from l4e_contract.contract.generate import service_model
 
     body = json.dumps(wire).encode()
     rid = _request_id(name)

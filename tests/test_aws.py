@@ -9,8 +9,8 @@ import pytest
 from test_live import aws_env  # noqa: F401 (fixture: dummy credentials, no network probing)
 from test_serve import folder  # noqa: F401 (fixture)
 
-from l4e_contract.aws import ClientSettings, connect, epoch_timestamp
-from l4e_contract.serve import MockServer
+from l4e_contract.endpoints.client import ClientSettings, connect, epoch_timestamp
+from l4e_contract.endpoints.serve import MockServer
 
 EDGES = [0, 1, -1, 1672531200, 1672531200.5, 1672531200.123456, 1672531200.1234567, 0.0000005, -0.0000005,
          2**31, 2**31 + 0.25, 253402300799, 253402300800, -62135596800, -62135596801, 10**20, 1e20, -1e20,

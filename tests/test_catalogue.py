@@ -10,8 +10,8 @@ import pytest
 from pathlib import Path
 
 from l4e_contract.cli import main
-from l4e_contract.commands.rules_cmd import catalogue, markdown
-from l4e_contract.report import ERROR, WARNING
+from l4e_contract.cli.rules import catalogue, markdown
+from l4e_contract.findings import ERROR, WARNING
 from l4e_contract.rules import NON_RULES, RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def test_inferred_rules_are_warnings():
 
 
 def test_live_checks_are_in_the_catalogue_too():
-    from l4e_contract.live import LIVE_RULES
+    from l4e_contract.endpoints.live import LIVE_RULES
 
     listed = {r["id"] for r in catalogue()["across_calls"]}
     assert listed == set(LIVE_RULES) and {"live.summary-agrees", "live.wire-timestamps"} <= listed

@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 
 from l4e_contract.cli import main
-from l4e_contract.commands.validate_cmd import check_file
+from l4e_contract.cli.validate import check_file
 
 GOOD = {
     "ModelName": "pump-7",
@@ -110,7 +110,7 @@ def test_a_huge_string_is_reported_by_its_length_not_copied(tmp_path):
 
 
 def test_files_over_the_size_limit_are_refused_before_reading(tmp_path, monkeypatch, capsys):
-    from l4e_contract import loader
+    from l4e_contract.load import files as loader
 
     monkeypatch.setattr(loader, "MAX_BYTES", 1000)
     f = tmp_path / "big.json"
@@ -170,7 +170,7 @@ def test_a_folder_that_cannot_be_listed_is_an_error_result_not_a_silent_gap(tmp_
 
     if os.geteuid() == 0:
         # root lists any folder: make the walk fail the way an unreadable folder does
-        from l4e_contract import loader
+        from l4e_contract.load import files as loader
 
         real_walk = os.walk
 

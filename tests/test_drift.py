@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 
-from l4e_contract import contract, drift, paths
+from l4e_contract.contract import committed
+from l4e_contract.drift import recordings as drift
+from l4e_contract.contract import paths
 from l4e_contract.cli import main
 
 from examples import as_parsed
@@ -125,7 +127,7 @@ def test_volatile_changes_alone_are_not_drift_and_can_be_left_out(tmp_path, caps
 def test_an_enum_value_the_contract_knows_but_old_never_held_is_named_as_such(tmp_path, capsys):
     old = {"m.json": _bodies()["02-trained-unlabeled.json"]}
     new = copy.deepcopy(old)
-    known = [v for v in contract.enum("RetrainingSchedulerStatus") if v != old["m.json"].get("RetrainingSchedulerStatus")]
+    known = [v for v in committed.enum("RetrainingSchedulerStatus") if v != old["m.json"].get("RetrainingSchedulerStatus")]
     new["m.json"]["RetrainingSchedulerStatus"] = known[0]
     code, doc = _json(capsys, _write(tmp_path / "a", old), _write(tmp_path / "b", new))
     assert code == 1
@@ -195,14 +197,14 @@ def test_schema_drift_is_none_against_the_installed_botocore(capsys):
 
 
 def test_schema_drift_names_new_members_enum_values_and_bounds():
-    committed = contract.schema()
-    generated = copy.deepcopy(committed)
+    current = committed.schema()
+    generated = copy.deepcopy(current)
     generated["properties"]["ModelHealth"] = {"type": "string"}
     status = generated["properties"]["Status"]["$ref"].rsplit("/", 1)[1]
     generated["$defs"][status]["enum"].append("DEGRADED")
     name = generated["properties"]["ModelName"]["$ref"].rsplit("/", 1)[1]
     generated["$defs"][name]["maxLength"] += 100
-    got = drift.schema_drift(committed, generated)
+    got = drift.schema_drift(current, generated)
     assert got["drift"] is True
     assert "new member ModelHealth in response" in got["changes"]
     assert f"new enum value 'DEGRADED' in {status}" in got["changes"]
@@ -210,10 +212,10 @@ def test_schema_drift_names_new_members_enum_values_and_bounds():
 
 
 def test_schema_drift_from_the_command_exits_1_and_names_each_change(monkeypatch, capsys):
-    from l4e_contract import schema_gen
+    from l4e_contract.contract import generate as schema_gen
 
     def generate(*_a, **_k):
-        out = copy.deepcopy(contract.schema())
+        out = copy.deepcopy(committed.schema())
         out["properties"]["ModelHealth"] = {"type": "string"}
         return out
 

@@ -7,10 +7,11 @@ import json
 
 import pytest
 
-from l4e_contract import loader
+from l4e_contract.load import files as loader
 from l4e_contract.cli import main
-from l4e_contract.report import WARNING, Violation
-from l4e_contract.results import JsonReporter, JsonStreamReporter, Result, Tally, reporter, summarize
+from l4e_contract.findings import WARNING, Violation
+from l4e_contract.check.results import Result, Tally, summarize
+from l4e_contract.report.console import JsonReporter, JsonStreamReporter, reporter
 
 
 def _result(i: int) -> Result:

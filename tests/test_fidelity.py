@@ -9,9 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from l4e_contract import fidelity, paths
+from l4e_contract.endpoints import fidelity
+from l4e_contract.contract import paths
 from l4e_contract.cli import main
-from l4e_contract.serve import Faults, MockServer
+from l4e_contract.endpoints.serve import Faults, MockServer
 
 VALID = paths.recordings_dir() / "valid"
 WIRE = VALID / "wire"

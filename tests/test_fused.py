@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import l4e_contract
-from l4e_contract import contract
-from l4e_contract.report import ERROR
+from l4e_contract.contract import committed
+from l4e_contract.findings import ERROR
 from l4e_contract.rules import RULES, fused
 from l4e_contract.rules.context import Context
 from l4e_contract.rules.registry import check_that
@@ -28,7 +28,7 @@ from l4e_contract.strategies import describe_model_responses, describe_model_vio
 from test_rule_plan import SHAPES
 from test_rules import FAILING, PASSING, build
 
-validate_module = importlib.import_module("l4e_contract.validate")
+validate_module = importlib.import_module("l4e_contract.check.runner")
 
 
 def _examples():
@@ -98,7 +98,7 @@ def test_each_expression_agrees_with_its_rule_on_generated_responses(doc):
 
 def _wire(doc) -> bool:
     """Is every timestamp of `doc` a finite float: the wire form, as the wire-mode verdict reads it?"""
-    return all(doc[m].__class__ is float and math.isfinite(doc[m]) for m in contract.timestamp_members() if m in doc)
+    return all(doc[m].__class__ is float and math.isfinite(doc[m]) for m in committed.timestamp_members() if m in doc)
 
 
 def test_a_fused_verdict_is_the_conjunction_of_its_rules():
@@ -141,7 +141,7 @@ def test_a_wire_verdict_reads_timestamps_as_the_context_does():
 @pytest.mark.parametrize("doc", [d for d in SHAPES if _wire(d)][:40])
 def test_a_wire_context_is_the_context_of_a_wire_response(doc):
     full = Context(doc)
-    wire = Context.of_wire(doc, {m: doc[m] for m in contract.timestamp_members() if m in doc})
+    wire = Context.of_wire(doc, {m: doc[m] for m in committed.timestamp_members() if m in doc})
     assert (wire.form, wire.stamps(), wire.all_real, wire.one_form) == (full.form, full.stamps(), True, True)
     assert all(wire.time(m) == full.time(m) for m in doc) and wire.memo == {}
 

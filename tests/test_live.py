@@ -8,11 +8,11 @@ import pytest
 
 from test_serve import fast_backoff, fleet, folder, trained, write_models  # noqa: F401 (fixtures)
 
-from l4e_contract import live
-from l4e_contract import serve as live_serve
-from l4e_contract.aws import ClientSettings, ReadOnlyViolation, connect, is_read_only
+from l4e_contract.endpoints import live
+from l4e_contract.endpoints import serve as live_serve
+from l4e_contract.endpoints.client import ClientSettings, ReadOnlyViolation, connect, is_read_only
 from l4e_contract.cli import main
-from l4e_contract.serve import Faults, MockServer
+from l4e_contract.endpoints.serve import Faults, MockServer
 
 FAST = ["--max-attempts", "3", "--connect-timeout", "1", "--read-timeout", "2"]
 
@@ -253,7 +253,7 @@ def test_report_dir_gets_the_run(folder, tmp_path, capsys):
 
 
 def test_bundled_recordings_pass_live(capsys):
-    from l4e_contract import paths
+    from l4e_contract.contract import paths
 
     bundled = paths.recordings_dir() / "valid" / "wire"
     assert any(bundled.glob("*.json")), "the bundled recordings are missing"
@@ -279,7 +279,7 @@ def test_retry_settings_reach_botocore():
 def test_progress_bar_only_on_a_terminal():
     import io
 
-    from l4e_contract.commands.live_cmd import Progress
+    from l4e_contract.cli.live import Progress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -439,7 +439,7 @@ def test_a_listing_that_fails_after_a_page_still_accounts_for_the_models_listed(
 def test_progress_while_listing_has_no_total():
     import io
 
-    from l4e_contract.commands.live_cmd import Progress
+    from l4e_contract.cli.live import Progress
 
     class Tty(io.StringIO):
         def isatty(self):
@@ -455,7 +455,7 @@ def test_progress_while_listing_has_no_total():
 
 
 def test_the_session_is_botocore_s_and_answers_boto3_s_spellings(monkeypatch):
-    from l4e_contract.aws import session
+    from l4e_contract.endpoints.client import session
 
     sess = session(region="eu-west-1")
     assert sess.region_name == "eu-west-1"
@@ -478,7 +478,7 @@ def test_the_collector_is_left_as_it_was(folder, capsys):
 
 
 def test_summary_members_are_the_model_s_whichever_model_asks(folder):
-    from l4e_contract.serve import service_model
+    from l4e_contract.endpoints.serve import service_model
 
     with MockServer(folder) as server:
         conn = connect("us-east-1", endpoint_url=server.endpoint_url)
@@ -508,7 +508,7 @@ def test_a_failing_callback_stops_the_run_and_its_workers(folder):
 def test_the_collector_is_off_while_the_clients_are_made_and_back_after(folder, capsys, monkeypatch):
     import gc
 
-    from l4e_contract.commands import account_args
+    from l4e_contract.cli import account_args
 
     seen = []
     real = account_args.connect_regions
@@ -543,7 +543,8 @@ def test_the_interpreter_s_switch_interval_is_short_during_the_run_only(folder, 
 
 
 def test_the_json_document_is_the_json_reporter_s_byte_for_byte(folder, capsys):
-    from l4e_contract.results import JsonReporter, Result, summarize
+    from l4e_contract.check.results import Result, summarize
+    from l4e_contract.report.console import JsonReporter
 
     with MockServer(folder, faults=Faults(fail={"pump-1": "AccessDenied"})) as server:
         code = main(["live", "--format", "json", *FAST, "--endpoint-url", server.endpoint_url])
@@ -586,7 +587,7 @@ def test_workers_make_the_calls_and_the_collecting_thread_runs_the_contract(fold
 def test_a_check_that_crashes_costs_its_model_only(folder, monkeypatch):
     import sys
 
-    validate_module = sys.modules["l4e_contract.validate"]  # the package's `validate` is the function
+    validate_module = sys.modules["l4e_contract.check.runner"]  # the package's `validate` is the function
     real = validate_module.validate
 
     def validate(doc, **kw):

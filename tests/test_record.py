@@ -9,12 +9,12 @@ from test_live import aws_env, only_reads  # noqa: F401 (fixture)
 from test_serve import ACCOUNT, KMS, fast_backoff, fleet, folder, make_client, trained, write_models  # noqa: F401
 
 import l4e_contract
-from l4e_contract import contract
+from l4e_contract.contract import committed
 from l4e_contract.cli import main
-from l4e_contract.loader import RECORDING_KEY, load_file, unwrap_recording
-from l4e_contract.patterns import search
-from l4e_contract.redact import Redactor, safe_endpoint, scrub
-from l4e_contract.serve import Faults, MockServer
+from l4e_contract.load.files import RECORDING_KEY, load_file, unwrap_recording
+from l4e_contract.contract.patterns import search
+from l4e_contract.endpoints.redact import Redactor, safe_endpoint, scrub
+from l4e_contract.endpoints.serve import Faults, MockServer
 
 FAKE_KEY_ID = "AKIAC1FAKEKEYID12345"
 FAKE_SECRET = "c1FakeSecretAccessKeyDoNotLeak0123456789"
@@ -46,7 +46,7 @@ def test_record_writes_one_redacted_envelope_per_model(folder, tmp_path, capsys)
     assert meta["endpoint"] == endpoint
     import botocore
     assert meta["botocore_version"] == botocore.__version__
-    assert search(contract.definition("ParsedTimestamp")["pattern"], meta["recorded_at"])
+    assert search(committed.definition("ParsedTimestamp")["pattern"], meta["recorded_at"])
     text = all_text(out)
     for real in (ACCOUNT, "acme-l4e-labels", "acme-l4e-diagnostics", KMS.rsplit("/", 1)[1]):
         assert real not in text
@@ -71,7 +71,7 @@ def test_the_same_real_value_gets_the_same_placeholder_across_files(folder, tmp_
 
 def test_recordings_valid_before_redaction_are_valid_after(tmp_path):
     """The bundled lifecycle (several accounts, partitions, key kinds), recorded and redacted."""
-    from l4e_contract import paths
+    from l4e_contract.contract import paths
 
     source = paths.recordings_dir() / "valid" / "wire"
     if not source.is_dir() or not any(source.glob("*.json")):
@@ -108,7 +108,7 @@ def test_redactor_keeps_relations_and_shapes():
     assert ACCOUNT not in json.dumps([ra, rb]) and other not in json.dumps([ra, rb])
     assert rb["ServerSideKmsKeyId"].split("/")[-1].startswith("mrk-") and "4c1e9a0b" not in rb["ServerSideKmsKeyId"]
     bucket = ra["LabelsInputConfiguration"]["S3InputConfiguration"]["Bucket"]
-    assert search(contract.definition("S3Bucket")["pattern"], bucket)
+    assert search(committed.definition("S3Bucket")["pattern"], bucket)
     reason = rb["FailedReason"]
     assert f"s3://{bucket}/labels/" in reason and home_a in reason
     assert "0f1e2d3c-4b5a" not in reason and FAKE_KEY_ID not in reason

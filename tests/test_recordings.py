@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 import l4e_contract
-from l4e_contract.arns import parse as parse_arn
+from l4e_contract.contract.arns import parse as parse_arn
 from l4e_contract.cli import main
-from l4e_contract.loader import load_file
-from l4e_contract.report import ERROR
+from l4e_contract.load.files import load_file
+from l4e_contract.findings import ERROR
 from l4e_contract.rules import all_rules
-from l4e_contract.timestamps import to_epoch
-from l4e_contract import contract
+from l4e_contract.contract.timestamps import to_epoch
+from l4e_contract.contract import committed
 
 import make_recordings
 from examples import as_boto3, as_parsed
@@ -71,7 +71,7 @@ def test_the_same_models_in_both_forms():
         assert parsed.pop("ResponseMetadata")["HTTPStatusCode"] == 200
         assert set(wire) == set(parsed), w.name
         for member, value in wire.items():
-            if member in contract.timestamp_members():
+            if member in committed.timestamp_members():
                 assert isinstance(value, (int, float)) and isinstance(parsed[member], str)
                 assert abs(to_epoch(parsed[member]) - value) < 1e-6, (w.name, member)
             else:
@@ -96,7 +96,7 @@ def test_what_boto3_makes_of_each_wire_recording_is_valid(path):
     """botocore's own parser turns the HTTP body into the dict users' tests hold."""
     from botocore.parsers import create_parser
 
-    from l4e_contract.schema_gen import service_model
+    from l4e_contract.contract.generate import service_model
 
     shape = service_model().operation_model("DescribeModel").output_shape
     got = create_parser("json").parse({"body": path.read_bytes(), "headers": {}, "status_code": 200}, shape)
@@ -109,7 +109,7 @@ def test_the_recordings_cover_the_lifecycle():
     values = lambda m: {d.get(m) for d in docs}  # noqa: E731
     assert {"IN_PROGRESS", "SUCCESS", "FAILED", "IMPORT_IN_PROGRESS"} <= values("Status")
     assert {"SUCCESS", "FAILED", "CANCELED"} <= values("LatestScheduledRetrainingStatus")
-    assert set(contract.enum("ModelQuality")) <= values("ModelQuality")
+    assert set(committed.enum("ModelQuality")) <= values("ModelQuality")
     assert "RUNNING" in values("RetrainingSchedulerStatus")
     assert {parse_arn(d["ModelArn"]).partition for d in docs} - {"aws"}, "a model outside the aws partition"
     labels = [d["LabelsInputConfiguration"] for d in docs if "LabelsInputConfiguration" in d]
@@ -122,7 +122,7 @@ def test_the_recordings_cover_the_lifecycle():
     assert any("PriorModelMetrics" in d and "AccumulatedInferenceDataStartTime" in d for d in docs)
     assert any(parse_arn(d.get("SourceModelVersionArn")) and
                parse_arn(d["SourceModelVersionArn"]).account != parse_arn(d["ModelArn"]).account for d in docs)
-    assert any(v % 1 for d in docs for m, v in d.items() if m in contract.timestamp_members()), "fractional seconds"
+    assert any(v % 1 for d in docs for m, v in d.items() if m in committed.timestamp_members()), "fractional seconds"
     names = [d["ModelName"] for d in docs]
     assert len(names) == len(set(names)), "one mock endpoint serves every model by name"
     texts = [t for p in PARSED for t in load_file(p).values() if isinstance(t, str) and t[:2] == "20"]

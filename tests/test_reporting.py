@@ -10,10 +10,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import l4e_contract
-from l4e_contract import reporting, timeline
+from l4e_contract.report import files as reporting
+from l4e_contract.report import timeline
 from l4e_contract.cli import main
-from l4e_contract.report import ERROR, WARNING, Violation
-from l4e_contract.results import Result, document
+from l4e_contract.findings import ERROR, WARNING, Violation
+from l4e_contract.check.results import Result, document
 
 from examples import as_boto3, as_parsed, valid_wire
 
@@ -152,7 +153,7 @@ def test_timelines_are_the_same_picture_in_wire_and_parsed_form():
 def test_timeline_draws_every_timestamp_the_contract_has():
     """A timestamp member left out of the lanes would silently vanish from the picture."""
     placed = {m for _, items in timeline._known_lanes() for i in items for m in i[:2] if m}
-    assert placed == set(l4e_contract.contract.timestamp_members())
+    assert placed == set(l4e_contract.contract.committed.timestamp_members())
 
 
 def test_an_ordering_violation_marks_both_members_it_compares():
@@ -233,8 +234,8 @@ def test_validate_report_dir_writes_the_reports(tmp_path, capsys):
 def test_reporting_never_imports_botocore_for_its_metadata(tmp_path):
     code = (
         "import sys, json\n"
-        "from l4e_contract.reporting import write_reports\n"
-        "from l4e_contract.results import Result\n"
+        "from l4e_contract.report.files import write_reports\n"
+        "from l4e_contract.check.results import Result\n"
         f"where = write_reports([Result('a', 'valid')], {str(tmp_path)!r}, command='validate')\n"
         "assert 'botocore' not in sys.modules, 'botocore was imported'\n"
         "print(json.load(open(where / 'report.json'))['run']['botocore_version'])\n"
@@ -250,7 +251,7 @@ def test_reporting_never_imports_botocore_for_its_metadata(tmp_path):
 def _workflow():
     import yaml
 
-    from l4e_contract import paths
+    from l4e_contract.contract import paths
 
     path = paths.contracts_dir().parent / ".github" / "workflows" / "nightly-live.yml"
     doc = yaml.safe_load(path.read_text())

@@ -16,9 +16,9 @@ from functools import lru_cache
 from hypothesis import given
 
 import l4e_contract
-from l4e_contract import contract
+from l4e_contract.contract import committed
 from l4e_contract.strategies import describe_model_responses
-from l4e_contract.timestamps import to_epoch
+from l4e_contract.contract.timestamps import to_epoch
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
@@ -59,7 +59,7 @@ def assert_same_response(a: dict, b: dict):
     a = {k: x for k, x in a.items() if k != "ResponseMetadata"}
     b = {k: x for k, x in b.items() if k != "ResponseMetadata"}
     assert a.keys() == b.keys()
-    stamps = set(contract.timestamp_members())
+    stamps = set(committed.timestamp_members())
     for k in a:
         if k in stamps:
             assert micros(to_epoch(a[k])) == micros(to_epoch(b[k])), (k, a[k], b[k])
@@ -71,7 +71,7 @@ def assert_same_response(a: dict, b: dict):
 def test_wire_body_parsed_by_botocore_then_dumped_is_still_valid(wire):
     body = json.dumps(wire).encode("utf-8")
     parsed = botocore_parse(body)
-    assert all(isinstance(parsed[m], dt.datetime) for m in contract.timestamp_members() if m in wire)
+    assert all(isinstance(parsed[m], dt.datetime) for m in committed.timestamp_members() if m in wire)
     _clean(parsed)  # boto3's dict itself
     text_form = dumped(parsed)
     _clean(text_form)  # the parsed form on disk
@@ -80,9 +80,9 @@ def test_wire_body_parsed_by_botocore_then_dumped_is_still_valid(wire):
 
 @given(describe_model_responses("parsed"))
 def test_parsed_form_back_to_epoch_seconds_is_valid_and_equal(parsed):
-    wire = {k: (to_epoch(x) if k in contract.timestamp_members() else x)
+    wire = {k: (to_epoch(x) if k in committed.timestamp_members() else x)
             for k, x in parsed.items() if k != "ResponseMetadata"}  # metadata is no part of the body
-    assert all(isinstance(wire[m], float) for m in contract.timestamp_members() if m in wire)
+    assert all(isinstance(wire[m], float) for m in committed.timestamp_members() if m in wire)
     _clean(wire)
     assert_same_response(parsed, wire)
     # and botocore reads that body as the same response
@@ -91,9 +91,9 @@ def test_parsed_form_back_to_epoch_seconds_is_valid_and_equal(parsed):
 
 @given(describe_model_responses("wire"))
 def test_wire_to_parsed_to_wire_keeps_every_instant(wire):
-    back = {k: (to_epoch(x) if isinstance(x, str) and k in contract.timestamp_members() else x)
+    back = {k: (to_epoch(x) if isinstance(x, str) and k in committed.timestamp_members() else x)
             for k, x in dumped(botocore_parse(json.dumps(wire).encode("utf-8"))).items()}
     _clean(back)
-    for m in contract.timestamp_members():
+    for m in committed.timestamp_members():
         if m in wire:
             assert micros(back[m]) == micros(wire[m]), m

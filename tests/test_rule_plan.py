@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import l4e_contract
-from l4e_contract.loader import load_file, unwrap_recording
+from l4e_contract.load.files import load_file, unwrap_recording
 from l4e_contract.rules import RULES
 from l4e_contract.rules.context import Context
 from l4e_contract.strategies import describe_model_responses, describe_model_violations
 
-validate_module = importlib.import_module("l4e_contract.validate")  # the package's `validate` is the function
+validate_module = importlib.import_module("l4e_contract.check.runner")  # the package's `validate` is the function
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = sorted((ROOT / "contracts" / "recordings").rglob("*.json"))

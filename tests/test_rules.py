@@ -20,8 +20,8 @@ from typing import Callable
 import pytest
 
 import l4e_contract
-from l4e_contract import contract
-from l4e_contract.report import ERROR
+from l4e_contract.contract import committed
+from l4e_contract.findings import ERROR
 from l4e_contract.rules import all_rules as all_rules_of_the_contract
 
 from examples import (ACCOUNT, BUCKET, DATASET_ARN, KMS_KEY_ARN, METRICS, MODEL_ARN, as_boto3, as_parsed,
@@ -219,7 +219,7 @@ PASSING["time.created-before-training"].append(
 PASSING.update({
     "form.object": [ex("a JSON object", lambda d: d)],
     "schema.enum": [ex(f"TargetSamplingRate {v}", lambda d, v=v: put(d, DataPreProcessingConfiguration={
-        "TargetSamplingRate": v})) for v in contract.definition("TargetSamplingRate")["enum"]]
+        "TargetSamplingRate": v})) for v in committed.definition("TargetSamplingRate")["enum"]]
         + [ex("retraining CANCELED, scheduler STOPPED", lambda d: drop(put(
             retrained(d), LatestScheduledRetrainingStatus="CANCELED", RetrainingSchedulerStatus="STOPPED"),
             "LatestScheduledRetrainingModelVersion", "NextScheduledRetrainingStartDate"))],
@@ -241,7 +241,7 @@ PASSING.update({
         ex("FailedReason with combining marks", lambda d: put(failed(d), FailedReason="e\u0301chec: donne\u0301es\n")),
     ],
     "schema.required": [ex("only the required members (a first training)", lambda d: {
-        m: in_progress(d)[m] for m in contract.required_members()})],
+        m: in_progress(d)[m] for m in committed.required_members()})],
     "schema.type": [ex("the trained model", lambda d: d)],
     "schema.timestamp": [
         ex("integer epoch seconds", lambda d: put(d, CreatedAt=int(d["CreatedAt"])), forms=("wire",), after=True),
@@ -369,7 +369,7 @@ FAILING_MORE: dict[str, list[Example]] = {
         ex("\\d is [0-9] only: Arabic-Indic digits in the KMS account", lambda d: put(
             d, ServerSideKmsKeyId=KMS_KEY_ARN.replace(ACCOUNT, "\u0661\u0662\u0663\u0664\u0665\u0666"
                                                                "\u0667\u0668\u0669\u0660\u0661\u0662")))],
-    "schema.required": [ex(f"{m} missing", lambda d, m=m: drop(d, m)) for m in contract.required_members()] + [
+    "schema.required": [ex(f"{m} missing", lambda d, m=m: drop(d, m)) for m in committed.required_members()] + [
         ex("diagnostics output without a bucket", lambda d: put(d, ModelDiagnosticsOutputConfiguration={
             "S3OutputConfiguration": {"Prefix": "diagnostics/model_diagnostics_results.json.gz"}})),
         ex("diagnostics output without S3OutputConfiguration", lambda d: put(

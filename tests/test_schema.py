@@ -6,10 +6,12 @@ import json
 
 import pytest
 
-from l4e_contract import contract, paths, schema_gen
-from l4e_contract.patterns import PatternError, compile_pattern, search
-from l4e_contract.schema_check import check_schema
-from l4e_contract.schema_diff import schema_changes
+from l4e_contract.contract import committed
+from l4e_contract.contract import paths
+from l4e_contract.contract import generate as schema_gen
+from l4e_contract.contract.patterns import PatternError, compile_pattern, search
+from l4e_contract.contract.schema_check import check_schema
+from l4e_contract.drift.schema import schema_changes
 
 
 @pytest.fixture(scope="module")
@@ -18,53 +20,53 @@ def model():
 
 
 @pytest.fixture(scope="module")
-def committed():
+def schema_doc():
     return json.loads(paths.schema_path().read_text(encoding="utf-8"))
 
 
-def test_regenerating_from_installed_botocore_reproduces_the_committed_schema(committed):
-    changes = schema_changes(committed, schema_gen.generate())
+def test_regenerating_from_installed_botocore_reproduces_the_committed_schema(schema_doc):
+    changes = schema_changes(schema_doc, schema_gen.generate())
     assert changes == [], "schema drift from installed botocore:\n" + "\n".join(changes)
 
 
-def test_committed_file_is_byte_for_byte_what_the_generator_writes(committed):
+def test_committed_file_is_byte_for_byte_what_the_generator_writes(schema_doc):
     assert paths.schema_path().read_text(encoding="utf-8") == schema_gen.dumps(schema_gen.generate())
 
 
-def test_every_output_member_of_describe_model_is_in_the_schema(model, committed):
+def test_every_output_member_of_describe_model_is_in_the_schema(model, schema_doc):
     members = model.operation_model("DescribeModel").output_shape.members
     assert len(members) == 42
-    assert set(members) <= set(committed["properties"])
-    assert set(committed["properties"]) - set(members) == {"ResponseMetadata"}
+    assert set(members) <= set(schema_doc["properties"])
+    assert set(schema_doc["properties"]) - set(members) == {"ResponseMetadata"}
 
 
 @pytest.mark.parametrize("member", ["Status", "LatestScheduledRetrainingStatus", "RetrainingSchedulerStatus",
                                     "ModelQuality"])
 def test_enums_come_from_the_model(model, member):
     shape = model.operation_model("DescribeModel").output_shape.members[member]
-    assert contract.enum(member) == list(shape.enum)
+    assert committed.enum(member) == list(shape.enum)
 
 
 def test_nested_enum_and_required_members(model):
-    rate = contract.resolve(contract.definition("DataPreProcessingConfiguration")["properties"]["TargetSamplingRate"])
+    rate = committed.resolve(committed.definition("DataPreProcessingConfiguration")["properties"]["TargetSamplingRate"])
     assert rate["enum"][0] == "PT1S" and rate["enum"][-1] == "PT1H" and len(rate["enum"]) == 11
-    assert contract.definition("ModelDiagnosticsOutputConfiguration")["required"] == ["S3OutputConfiguration"]
-    assert contract.definition("ModelDiagnosticsS3OutputConfiguration")["required"] == ["Bucket"]
-    assert contract.definition("LabelsS3InputConfiguration")["required"] == ["Bucket"]
+    assert committed.definition("ModelDiagnosticsOutputConfiguration")["required"] == ["S3OutputConfiguration"]
+    assert committed.definition("ModelDiagnosticsS3OutputConfiguration")["required"] == ["Bucket"]
+    assert committed.definition("LabelsS3InputConfiguration")["required"] == ["Bucket"]
 
 
 def test_bounds_and_patterns_come_from_the_model(model):
     out = model.operation_model("DescribeModel").output_shape.members
     for member in ("ModelName", "ModelArn", "FailedReason", "ModelMetrics", "Schema", "OffCondition"):
-        shape, node = out[member], contract.member(member)
+        shape, node = out[member], committed.member(member)
         assert node.get("minLength") == shape.metadata.get("min")
         assert node.get("maxLength") == shape.metadata.get("max")
         assert node.get("pattern") == shape.metadata.get("pattern")
-    assert contract.member("ActiveModelVersion") == {"type": "integer", "minimum": 1}
+    assert committed.member("ActiveModelVersion") == {"type": "integer", "minimum": 1}
 
 
-def test_identity_members_are_required_as_a_documented_deviation(committed):
-    assert committed["required"] == ["ModelName", "ModelArn", "Status", "CreatedAt"]
+def test_identity_members_are_required_as_a_documented_deviation(schema_doc):
+    assert schema_doc["required"] == ["ModelName", "ModelArn", "Status", "CreatedAt"]
     raw = schema_gen.generate_raw()
     assert "required" not in raw  # botocore marks none required: the deviation adds them
     ids = [d["id"] for d in schema_gen.load_deviations()]
@@ -110,7 +112,7 @@ def test_timestamps_in_both_forms_and_without_offset():
 # --- ECMA-262 semantics ---------------------------------------------------------
 
 def test_unicode_property_classes_compile_and_match():
-    failed_reason = contract.member("FailedReason")["pattern"]
+    failed_reason = committed.member("FailedReason")["pattern"]
     assert failed_reason == "[\\P{M}\\p{M}]{1,5000}"
     assert search(failed_reason, "e\u0301")  # combining acute accent
     assert search(failed_reason, "\U0001F600")
@@ -119,13 +121,13 @@ def test_unicode_property_classes_compile_and_match():
 
 def test_digit_class_is_ascii_only():
     # \d is [0-9] in ECMA-262; Python's re would accept ARABIC-INDIC DIGIT THREE
-    kms = contract.member("ServerSideKmsKeyId")["pattern"]
+    kms = committed.member("ServerSideKmsKeyId")["pattern"]
     assert search(kms, "arn:aws:kms:us-east-1:123456789012:key/abc")
     assert not search(kms, "arn:aws:kms:us-east-1:12345678901\u0663:key/abc")
 
 
 def test_dollar_does_not_match_before_a_trailing_newline():
-    name = contract.member("ModelName")["pattern"]
+    name = committed.member("ModelName")["pattern"]
     assert search(name, "pump-7")
     assert not search(name, "pump-7\n")  # Python's re.search would match here
     assert _rules(_minimal(ModelName="pump\n")) == {"schema.pattern"}
@@ -137,7 +139,7 @@ def test_dot_does_not_match_line_terminators():
 
 
 def test_unanchored_patterns_search():
-    arn = contract.member("ModelArn")["pattern"]
+    arn = committed.member("ModelArn")["pattern"]
     assert not arn.startswith("^")
     assert search(arn, "prefix arn:aws:lookoutequipment:us-east-1:123456789012:model/x")
 
@@ -155,7 +157,7 @@ def test_every_pattern_in_the_schema_compiles_as_ecma():
             for v in node:
                 walk(v)
 
-    walk(contract.schema())
+    walk(committed.schema())
     assert len(found) >= 10
     for p in found:
         compile_pattern(p)
@@ -167,7 +169,7 @@ def test_every_pattern_in_the_schema_compiles_as_ecma():
 
 def test_a_second_engine_gives_the_same_schema_verdicts():
     jsonschema_rs = pytest.importorskip("jsonschema_rs")
-    other = jsonschema_rs.validator_for(contract.schema())
+    other = jsonschema_rs.validator_for(committed.schema())
     docs = []
     for folder in ("valid", "invalid", "warnings"):
         for f in sorted((paths.recordings_dir() / folder).rglob("*.json")):
@@ -184,13 +186,13 @@ def test_a_second_engine_gives_the_same_schema_verdicts():
 
 # --- drift naming -----------------------------------------------------------------
 
-def test_drift_names_new_members_enum_values_bounds_and_patterns(committed):
-    changed = copy.deepcopy(committed)
+def test_drift_names_new_members_enum_values_bounds_and_patterns(schema_doc):
+    changed = copy.deepcopy(schema_doc)
     changed["properties"]["ModelColour"] = {"type": "string"}
     changed["$defs"]["ModelStatus"]["enum"].append("DELETING")
     changed["$defs"]["ModelName"]["maxLength"] = 256
     changed["$defs"]["S3Bucket"]["pattern"] = "^.+$"
-    changes = schema_changes(committed, changed)
+    changes = schema_changes(schema_doc, changed)
     assert "new member ModelColour in response" in changes
     assert "new enum value 'DELETING' in ModelStatus" in changes
     assert "maxLength of ModelName: 200 -> 256" in changes
@@ -208,7 +210,7 @@ def test_drift_from_a_changed_botocore_model_is_named():
     raw["shapes"]["ModelStatus"]["enum"].append("DELETING")
     raw["shapes"]["DescribeModelResponse"]["members"]["ModelColour"] = {"shape": "ModelName"}
     regenerated = schema_gen.generate(ServiceModel(raw, "lookoutequipment"))
-    changes = schema_changes(contract.schema(), regenerated)
+    changes = schema_changes(committed.schema(), regenerated)
     assert sorted(changes) == ["new enum value 'DELETING' in ModelStatus", "new member ModelColour in response"]
 
 
@@ -223,8 +225,8 @@ def test_a_botocore_without_the_service_is_one_line_not_a_traceback(monkeypatch,
     monkeypatch.setattr("botocore.session.Session.get_service_model", gone)
     assert main(["schema", "--check"]) == 2
     err = capsys.readouterr().err
-    committed = json.loads(paths.source_path().read_text())["botocore_version"]
-    assert err.count("\n") == 1 and "has no lookoutequipment service model" in err and committed in err
+    schema_doc = json.loads(paths.source_path().read_text())["botocore_version"]
+    assert err.count("\n") == 1 and "has no lookoutequipment service model" in err and schema_doc in err
 
 
 def test_an_unknown_rule_id_is_a_value_error():

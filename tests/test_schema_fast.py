@@ -16,8 +16,11 @@ from functools import lru_cache
 
 import pytest
 
-from l4e_contract import contract, paths, schema_check, schema_fast
-from l4e_contract.validate import validate
+from l4e_contract.contract import committed
+from l4e_contract.contract import paths
+from l4e_contract.contract import schema_check
+from l4e_contract.contract import schema_fast
+from l4e_contract.check.runner import validate
 
 from examples import as_boto3, as_parsed, valid_parsed, valid_wire
 
@@ -61,7 +64,7 @@ TRICKY = [
 
 def _one_member_per_definition() -> list[str]:
     seen, names = set(), []
-    for name, node in contract.schema()["properties"].items():
+    for name, node in committed.schema()["properties"].items():
         key = json.dumps(node, sort_keys=True)
         if key not in seen:
             seen.add(key)
@@ -77,7 +80,7 @@ def mutants() -> list[tuple[str, dict]]:
 
 def _mutants():
     base = valid_wire()
-    for name in contract.schema()["properties"]:
+    for name in committed.schema()["properties"]:
         doc = copy.deepcopy(base)
         doc.pop(name, None)
         yield f"without {name}", doc
@@ -217,7 +220,7 @@ def test_validate_reports_the_same_with_or_without_the_fast_path(monkeypatch):
     # their datetimes and texts too
     wire = [d for d in docs if isinstance(d, dict)]
     docs += [as_boto3(d) for d in wire] + [as_parsed(d) for d in wire[::3]]
-    runner = importlib.import_module("l4e_contract.validate")
+    runner = importlib.import_module("l4e_contract.check.runner")
     monkeypatch.setattr(runner, "_SPECIALISE_AT", 1)  # every shape's compiled checks from its first response
     monkeypatch.setattr(runner, "_PLANS", {})
     fast = [validate(d).to_dict() for d in docs]
@@ -226,6 +229,6 @@ def test_validate_reports_the_same_with_or_without_the_fast_path(monkeypatch):
     assert cleared >= 20, "the fast path cleared too few of these for the comparison to mean much"
     monkeypatch.setattr(schema_fast, "is_valid", lambda instance: False)
     monkeypatch.setattr(schema_fast, "for_shape", lambda members: None)
-    monkeypatch.setattr(importlib.import_module("l4e_contract.validate"), "_PLANS", {})
+    monkeypatch.setattr(importlib.import_module("l4e_contract.check.runner"), "_PLANS", {})
     slow = [validate(d).to_dict() for d in docs]
     assert fast == slow

@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 import l4e_contract
-from l4e_contract.report import ERROR
+from l4e_contract.findings import ERROR
 from l4e_contract.rules import RULES, all_rules
 from l4e_contract.strategies import describe_model_violations, mutated_rules, rule_ids
 from l4e_contract.strategies.mutations import MUTATIONS

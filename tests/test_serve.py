@@ -13,8 +13,8 @@ import pytest
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 import l4e_contract
-from l4e_contract.serve import Faults, MockServer, error_codes, load_recordings, model_summary, service_model
-from l4e_contract.timestamps import to_text
+from l4e_contract.endpoints.serve import Faults, MockServer, error_codes, load_recordings, model_summary, service_model
+from l4e_contract.contract.timestamps import to_text
 
 ACCOUNT = "123456789012"
 KMS = f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -67,7 +67,7 @@ def in_progress(name: str = "fan-2", dataset: str = "plant-b") -> dict:
 
 def parsed(body: dict) -> dict:
     """The parsed form: timestamps as boto3's isoformat() text."""
-    return {k: (to_text(v) if k in l4e_contract.contract.timestamp_members() else v) for k, v in body.items()}
+    return {k: (to_text(v) if k in l4e_contract.contract.committed.timestamp_members() else v) for k, v in body.items()}
 
 
 def write_models(folder, bodies) -> list[str]:
@@ -231,7 +231,7 @@ def test_throttling_every_nth_call_is_retried_by_botocore(folder):
 
 @pytest.mark.parametrize("kind", ["empty", "truncated", "not-json", "array", "string-number", "not-utf8", "deep"])
 def test_malformed_bodies_are_sent_with_status_200(folder, kind):
-    from l4e_contract.loader import LoadError, parse_json
+    from l4e_contract.load.files import LoadError, parse_json
 
     with MockServer(folder, faults=Faults(malformed={"pump-0": kind})) as server:
         req = urllib.request.Request(server.endpoint_url, data=b'{"ModelName": "pump-0"}', method="POST",
@@ -302,7 +302,7 @@ def test_fault_choices_are_checked():
 
 
 def test_bundled_recordings_round_trip_through_boto3():
-    from l4e_contract import paths
+    from l4e_contract.contract import paths
 
     bundled = paths.recordings_dir() / "valid" / "wire"
     assert any(bundled.glob("*.json")), "the bundled recordings are missing"

@@ -9,11 +9,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 import l4e_contract
-from l4e_contract import contract, patterns
+from l4e_contract.contract import committed
+from l4e_contract.contract import patterns
 from l4e_contract.strategies import (FORMS, LIFECYCLES, describe_model_responses, describe_model_violations,
                                      rule_ids)
 from l4e_contract.strategies import values
-from l4e_contract.timestamps import form_of, to_epoch
+from l4e_contract.contract.timestamps import form_of, to_epoch
 
 
 def _clean(response, strict=False):
@@ -87,18 +88,18 @@ def _features(r: dict) -> set[str]:
         text = r.get(m)
         if text is None:
             continue
-        if len(text) == contract.member(m)["maxLength"]:
+        if len(text) == committed.member(m)["maxLength"]:
             out.add("reason:max-length")
         if any(unicodedata.category(c).startswith("M") for c in text):
             out.add("reason:combining-mark")
         if any(ord(c) > 0xFFFF for c in text):
             out.add("reason:astral")
-    if len(r.get("ModelMetrics", "")) == contract.member("ModelMetrics")["maxLength"]:
+    if len(r.get("ModelMetrics", "")) == committed.member("ModelMetrics")["maxLength"]:
         out.add("metrics:max-length")
     bucket = r.get("LabelsInputConfiguration", {}).get("S3InputConfiguration", {}).get("Bucket")
     if bucket is not None and len(bucket) in values.bounds("S3Bucket"):
         out.add("bucket:boundary-length")
-    times = {m: r[m] for m in contract.timestamp_members() if m in r}
+    times = {m: r[m] for m in committed.timestamp_members() if m in r}
     if any(isinstance(t, float) and not t.is_integer() for t in times.values()):
         out.add("time:fractional-seconds")
     if len(set(times.values())) < len(times):
@@ -114,7 +115,7 @@ def _features(r: dict) -> set[str]:
 
 
 EXPECTED = {
-    *(f"status:{s}" for s in contract.enum("Status")),
+    *(f"status:{s}" for s in committed.enum("Status")),
     "retraining:SUCCESS", "retraining:FAILED", "retraining:CANCELED", "retraining:IN_PROGRESS",
     "labels:none", "labels:group", "labels:s3",
     "has:ServerSideKmsKeyId", "has:OffCondition", "has:ModelDiagnosticsOutputConfiguration",
@@ -168,7 +169,7 @@ def test_boto3_form_holds_aware_datetimes(response):
 def test_names_come_from_the_schema_pattern():
     for definition in ("ModelName", "DatasetName", "LabelGroupName"):
         alphabet, lo, hi = values.name_alphabet(definition)
-        node = contract.definition(definition)
+        node = committed.definition(definition)
         assert (lo, hi) == (node["minLength"], node["maxLength"])
         # every character the alphabet holds is one the ECMA-262 pattern accepts, and no other is
         assert all(patterns.search(node["pattern"], c) for c in alphabet)
@@ -178,7 +179,7 @@ def test_names_come_from_the_schema_pattern():
 def test_bucket_names_follow_the_schema_pattern_at_both_boundaries():
     import random
 
-    node = contract.definition("S3Bucket")
+    node = committed.definition("S3Bucket")
     rnd = random.Random(0)
     for size, length in (("min", node["minLength"]), ("max", node["maxLength"]), ("any", None)):
         for _ in range(50):
@@ -189,7 +190,7 @@ def test_bucket_names_follow_the_schema_pattern_at_both_boundaries():
 
 def test_a_name_pattern_of_another_shape_stops_generation(monkeypatch):
     values.class_sequence.cache_clear()
-    real = contract.definition
+    real = committed.definition
 
     def patched(name):
         node = dict(real(name))
@@ -197,7 +198,7 @@ def test_a_name_pattern_of_another_shape_stops_generation(monkeypatch):
             node["pattern"] = "^(pump|motor)[0-9]+$"
         return node
 
-    monkeypatch.setattr(contract, "definition", patched)
+    monkeypatch.setattr(committed, "definition", patched)
     try:
         with pytest.raises(ValueError, match="not character classes in a row"):
             values.name_alphabet("ModelName")

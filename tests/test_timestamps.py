@@ -6,8 +6,8 @@ import json
 import pytest
 
 from l4e_contract import validate
-from l4e_contract.results import Result
-from l4e_contract.timestamps import describe, parse_rfc3339, to_epoch
+from l4e_contract.check.results import Result
+from l4e_contract.contract.timestamps import describe, parse_rfc3339, to_epoch
 
 BASE = {"ModelName": "a", "ModelArn": "arn:aws:lookoutequipment:us-east-1:123456789012:model/a/x",
         "Status": "IN_PROGRESS", "CreatedAt": 1672531200}
@@ -38,7 +38,7 @@ def test_rfc3339_with_offsets_leap_seconds_and_long_fractions():
 
 
 def test_reports_draw_timelines_of_out_of_calendar_epochs(tmp_path):
-    from l4e_contract.reporting import write_reports
+    from l4e_contract.report.files import write_reports
 
     doc = {**BASE, "CreatedAt": 2 ** 70, "LastUpdatedTime": 1.0}
     result = Result.from_report("huge.json", validate(doc))
@@ -55,7 +55,7 @@ def test_wire_seconds_that_are_no_finite_float_are_violations(value):
 
 
 def test_an_overflowing_number_in_a_file_is_a_violation_and_a_huge_integer_a_load_error(tmp_path):
-    from l4e_contract.commands.validate_cmd import check_file
+    from l4e_contract.cli.validate import check_file
 
     f = tmp_path / "inf.json"
     f.write_text(json.dumps(BASE)[:-1] + ', "LastUpdatedTime": 1e999}')

@@ -4,8 +4,8 @@
 dict with datetime objects) against the JSON Schema and every semantic rule,
 and returns a `Report` of every violation.
 """
-from l4e_contract.report import ERROR, WARNING, Report, Violation
-from l4e_contract.validate import validate
+from l4e_contract.findings import ERROR, WARNING, Report, Violation
+from l4e_contract.check.runner import validate
 
 __all__ = ["validate", "Report", "Violation", "ERROR", "WARNING"]
 __version__ = "0.1.0"

@@ -160,7 +160,7 @@ def pytest_generate_tests(metafunc):
             None, marks=pytest.mark.skip(reason=f"no recordings: give {RECORDINGS_OPTION}=DIR"))],
             indirect=True, ids=["no-recordings"])
         return
-    from l4e_contract.loader import iter_json_files
+    from l4e_contract.load.files import iter_json_files
 
     params, ids = [], []
     for root in roots:
@@ -178,7 +178,7 @@ def l4e_recording(request) -> Recording:
     """One recorded response from the --l4e-recordings folders (see pytest_generate_tests)."""
     path, problem = request.param
     if not problem:
-        from l4e_contract.loader import LoadError, load_file, unwrap_recording
+        from l4e_contract.load.files import LoadError, load_file, unwrap_recording
 
         try:
             body, meta = unwrap_recording(load_file(path))

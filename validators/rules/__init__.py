@@ -7,6 +7,6 @@ __all__ = ["RULES", "NON_RULES", "Rule", "NonRule", "rule", "all_rules"]
 
 def all_rules() -> list[Rule]:
     """Every rule the contract reports: the schema's (form.object, schema.*) first, then the registry's by id."""
-    from l4e_contract.schema_keywords import schema_rules
+    from l4e_contract.rules.schema_entries import schema_rules
 
     return [*schema_rules(), *sorted(RULES.values(), key=lambda r: r.id)]

@@ -1,7 +1,7 @@
 """ARN consistency: names inside ARNs match the name fields; the model's resources share one home."""
 from __future__ import annotations
 
-from l4e_contract.report import WARNING
+from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, rule
 
 

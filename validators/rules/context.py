@@ -8,8 +8,9 @@ ARNs), so the answers are worked out once per response and kept on the context.
 """
 from __future__ import annotations
 
-from l4e_contract import arns, contract
-from l4e_contract.timestamps import PARSED, WIRE, NotARealInstant, TimestampError, form_of, parse_rfc3339, to_epoch
+from l4e_contract.contract import arns
+from l4e_contract.contract import committed
+from l4e_contract.contract.timestamps import PARSED, WIRE, NotARealInstant, TimestampError, form_of, parse_rfc3339, to_epoch
 
 
 _UNSEEN = object()
@@ -38,7 +39,7 @@ class Context:
         # and form.timestamp-form's: the forms seen (a flag for each common one: a set per stamp costs more)
         wire = parsed = False
         others = set()
-        for m in contract.timestamp_members():
+        for m in committed.timestamp_members():
             if m in doc:
                 v = doc[m]
                 if v.__class__ is float:
@@ -122,7 +123,7 @@ class Context:
     def stamps(self) -> tuple[tuple[str, object, str], ...]:
         """(member, value, form) of each timestamp member present with a timestamp form, in schema order."""
         if self._stamps is None:  # a wire-form Context: every timestamp member present is one
-            self._stamps = tuple((m, self.doc[m], WIRE) for m in contract.timestamp_members() if m in self.doc)
+            self._stamps = tuple((m, self.doc[m], WIRE) for m in committed.timestamp_members() if m in self.doc)
         return self._stamps
 
     def text_error(self, name: str) -> TimestampError | None:

@@ -8,7 +8,7 @@ import re
 
 import msgspec
 
-from l4e_contract.report import WARNING
+from l4e_contract.findings import WARNING
 from l4e_contract.rules.fused import helper
 from l4e_contract.rules.registry import check_that, rule
 

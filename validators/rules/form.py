@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from l4e_contract.rules.registry import rule
-from l4e_contract.timestamps import PARSED, WIRE, NotARealInstant
+from l4e_contract.contract.timestamps import PARSED, WIRE, NotARealInstant
 
 
 @rule("form.timestamp-form", holds="ctx.one_form",

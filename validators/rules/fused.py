@@ -38,7 +38,8 @@ import ast
 import builtins
 from typing import Callable
 
-from l4e_contract import arns, contract
+from l4e_contract.contract import arns
+from l4e_contract.contract import committed
 from l4e_contract.rules.context import Context
 
 HELPERS: dict[str, object] = {}
@@ -238,7 +239,7 @@ def _function(terms: list[str], constants: dict, name: str, members: frozenset |
     text: the function's source instead (see `source`)."""
     body = " and\n            ".join(f"({term})" for term in terms) if terms else "True"
     if wire:
-        stamps = {m: f"_w{i}" for i, m in enumerate(m for m in contract.timestamp_members() if m in members)}
+        stamps = {m: f"_w{i}" for i, m in enumerate(m for m in committed.timestamp_members() if m in members)}
         head = f"def {name}(d):\n" + "".join(
             f"    {w} = d[{m!r}]\n    if {w}.__class__ is not float or {w} - {w} != 0.0:\n        return None\n"
             for m, w in stamps.items())

@@ -1,9 +1,9 @@
 """Rules the documentation states in prose, one sentence each."""
 from __future__ import annotations
 
-from l4e_contract.report import WARNING
+from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, not_a_rule
-from l4e_contract.timestamps import describe
+from l4e_contract.contract.timestamps import describe
 
 DIAGNOSTICS_FILE = "model_diagnostics_results.json.gz"
 

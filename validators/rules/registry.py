@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from l4e_contract.report import ERROR, WARNING
+from l4e_contract.findings import ERROR, WARNING
 from l4e_contract.rules import fused
 
 Finding = tuple[str, str]  # (JSON pointer, message)

@@ -2,7 +2,7 @@
 and the same for the latest scheduled retraining."""
 from __future__ import annotations
 
-from l4e_contract.report import WARNING
+from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, rule
 
 check_that("status.failed-has-reason", needs=("Status",),

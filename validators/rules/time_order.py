@@ -5,9 +5,9 @@ documentation forbids none, and clocks round.
 """
 from __future__ import annotations
 
-from l4e_contract.report import WARNING
+from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, not_a_rule
-from l4e_contract.timestamps import describe
+from l4e_contract.contract.timestamps import describe
 
 
 def _in_order(first: str, second: str) -> str:

@@ -1,8 +1,8 @@
 """Model versions: numbers and their ARNs come together and agree; import fields go together."""
 from __future__ import annotations
 
-from l4e_contract import arns
-from l4e_contract.report import WARNING
+from l4e_contract.contract import arns
+from l4e_contract.findings import WARNING
 from l4e_contract.rules.fused import helper
 from l4e_contract.rules.registry import check_that, not_a_rule, rule
 

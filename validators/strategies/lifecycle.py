@@ -12,7 +12,7 @@ import random
 
 from hypothesis import strategies as st
 
-from l4e_contract import contract
+from l4e_contract.contract import committed
 from l4e_contract.rules import prose
 from l4e_contract.strategies import values as v
 
@@ -36,7 +36,7 @@ IMPORTED = frozenset({"import_in_progress", "imported"})
 
 
 def _check_against_schema():
-    status, retraining = set(contract.enum("Status")), set(contract.enum("LatestScheduledRetrainingStatus"))
+    status, retraining = set(committed.enum("Status")), set(committed.enum("LatestScheduledRetrainingStatus"))
     for stage, (s, r) in LIFECYCLES.items():
         if s not in status or (r is not None and r not in retraining):
             raise ValueError(f"lifecycle {stage}: {s}/{r} is not in the schema's enums")
@@ -54,7 +54,7 @@ DIAGNOSTICS_FILE = prose.DIAGNOSTICS_FILE  # the file the documentation names (t
 def _quality_values(labeled: bool) -> list[str]:
     # the documentation: unlabeled -> CANNOT_DETERMINE_QUALITY; labeled -> assessed (the other values)
     undetermined = "CANNOT_DETERMINE_QUALITY"
-    values = contract.enum("ModelQuality")
+    values = committed.enum("ModelQuality")
     if undetermined not in values:
         raise ValueError("the schema's ModelQuality enum has no CANNOT_DETERMINE_QUALITY")
     return [q for q in values if q != undetermined] if labeled else [undetermined]
@@ -199,7 +199,7 @@ def build(stage, bits, edge, rnd, *, labels=None, kms=None, off_condition=None, 
     with_scheduler = scheduler if scheduler is not None else (
         retraining_status is not None or (stage in ("trained", "rolled_back", "imported") and has("scheduler")))
     if with_scheduler:
-        doc["RetrainingSchedulerStatus"] = rnd.choice(contract.enum("RetrainingSchedulerStatus"))
+        doc["RetrainingSchedulerStatus"] = rnd.choice(committed.enum("RetrainingSchedulerStatus"))
         if scheduler or rnd.random() < 0.8:
             base = times.get("LatestScheduledRetrainingStartTime", t)
             times["NextScheduledRetrainingStartDate"] = v.midnight(base) + v.DAY_MS * rnd.randint(0, 60)
@@ -252,7 +252,7 @@ _NOT_EVENTS = frozenset({"TrainingDataStartTime", "TrainingDataEndTime", "Evalua
 
 
 def sampling_rates() -> list[str]:
-    return list(contract.resolve(contract.definition("DataPreProcessingConfiguration")["properties"]
+    return list(committed.resolve(committed.definition("DataPreProcessingConfiguration")["properties"]
                                  ["TargetSamplingRate"])["enum"])
 
 
@@ -269,7 +269,7 @@ def in_form(doc: dict, form: str, offset_minutes: int = 0, style: str = "isoform
         return doc
     tz = _dt.timezone(_dt.timedelta(minutes=offset_minutes)) if offset_minutes else v.UTC
     out = dict(doc)
-    for m in contract.timestamp_members():
+    for m in committed.timestamp_members():
         if m in out and _is_number(out[m]):
             d = v.to_datetime(out[m], tz)
             out[m] = d if form == "boto3" else (d.isoformat() if style == "isoformat" else str(d))

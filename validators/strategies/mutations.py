@@ -17,8 +17,8 @@ from typing import Callable
 
 from hypothesis import strategies as st
 
-from l4e_contract import contract
-from l4e_contract.timestamps import to_epoch
+from l4e_contract.contract import committed
+from l4e_contract.contract.timestamps import to_epoch
 from l4e_contract.strategies import values as v
 from l4e_contract.strategies.lifecycle import IMPORTED, LIFECYCLES, RETRAINING, WITH_VERSION, sampling_rates
 
@@ -131,8 +131,8 @@ def _not_object(draw, doc, facts, form):
 def _typed_members():
     """Top-level members whose schema is a plain JSON type with no enum (an enum rejects other types too)."""
     out = {}
-    for m in contract.schema()["properties"]:
-        node = contract.member(m)
+    for m in committed.schema()["properties"]:
+        node = committed.member(m)
         if m != "ResponseMetadata" and node.get("type") in ("string", "integer", "object") and "enum" not in node:
             out[m] = node["type"]
     return out
@@ -168,7 +168,7 @@ def _required_paths(doc):
     out = []
 
     def walk(node, schema_node, prefix):
-        sch = contract.resolve(schema_node)
+        sch = committed.resolve(schema_node)
         if not isinstance(node, dict):
             return
         out.extend(prefix + r for r in sch.get("required", ()) if r in node)
@@ -176,7 +176,7 @@ def _required_paths(doc):
             if k in node:
                 walk(node[k], sub, prefix + k + "/")
 
-    walk(doc, contract.schema(), "")
+    walk(doc, committed.schema(), "")
     return out
 
 
@@ -208,9 +208,9 @@ def _off_pattern(draw, doc, facts):
 
 def _unpatterned_with_min():
     """Top-level strings with a minimum length and no pattern: "" breaks only minLength."""
-    return sorted(m for m in contract.schema()["properties"]
-                  if contract.member(m).get("type") == "string" and contract.member(m).get("minLength", 0) >= 1
-                  and "pattern" not in contract.member(m))
+    return sorted(m for m in committed.schema()["properties"]
+                  if committed.member(m).get("type") == "string" and committed.member(m).get("minLength", 0) >= 1
+                  and "pattern" not in committed.member(m))
 
 
 @mutation("schema.minLength", "a string is shorter than the model's minimum",
@@ -224,7 +224,7 @@ def _too_short(draw, doc, facts):
           lifecycles=("failed", "retraining_failed", *VERSIONED), off_condition=True)
 def _too_long(draw, doc, facts):
     m = pick(draw, doc, ["FailedReason", "LatestScheduledRetrainingFailedReason", "ModelMetrics", "OffCondition"])
-    hi = contract.member(m)["maxLength"]
+    hi = committed.member(m)["maxLength"]
     if m.endswith("Reason"):
         unit = draw(st.text(min_size=1, max_size=3))
         doc[m] = (doc[m] + unit * (hi + 1))[:hi + 1]
@@ -236,14 +236,14 @@ def _too_long(draw, doc, facts):
 @mutation("schema.minimum", "a version number is 0 (its ARN agrees)", lifecycles=VERSIONED)
 def _below_minimum(draw, doc, facts):
     n = pick(draw, doc, ["ActiveModelVersion", "PreviousActiveModelVersion"])
-    doc[n] = contract.member(n)["minimum"] - 1
+    doc[n] = committed.member(n)["minimum"] - 1
     doc[n + "Arn"] = v.version_arn(doc["ModelArn"], doc[n])
     return doc
 
 
 @mutation("schema.timestamp", "a timestamp is not one: no offset, or not a number or text", late=True)
 def _not_a_timestamp(draw, doc, facts, form):
-    m = pick(draw, doc, list(contract.timestamp_members()))
+    m = pick(draw, doc, list(committed.timestamp_members()))
     value = doc[m]
     if form == "parsed":
         naive = value[:19] if value[10] in "Tt " else value
@@ -259,7 +259,7 @@ def _not_a_timestamp(draw, doc, facts, form):
 def _unknown_member(draw, doc, facts):
     where = draw(st.sampled_from(["", "LabelsInputConfiguration", "LabelsInputConfiguration/S3InputConfiguration"]))
     node = doc if not where else _get(doc, where)
-    known = contract.known_members(contract.schema() if not where else _schema_at(where))
+    known = committed.known_members(committed.schema() if not where else _schema_at(where))
     name = "New" + v.name(rnd(draw), "ModelName")
     while name in known:
         name += "_"
@@ -268,9 +268,9 @@ def _unknown_member(draw, doc, facts):
 
 
 def _schema_at(path):
-    node = contract.schema()
+    node = committed.schema()
     for p in path.split("/"):
-        node = contract.resolve(node)["properties"][p]
+        node = committed.resolve(node)["properties"][p]
     return node
 
 
@@ -287,7 +287,7 @@ def _other_form(value, form):
 
 @mutation("form.timestamp-form", "one timestamp is in another form than the rest", late=True)
 def _mixed_forms(draw, doc, facts, form):
-    m = pick(draw, doc, list(contract.timestamp_members()))
+    m = pick(draw, doc, list(committed.timestamp_members()))
     doc[m] = _other_form(doc[m], form)
     return doc
 
@@ -295,7 +295,7 @@ def _mixed_forms(draw, doc, facts, form):
 @mutation("form.timestamp-valid", "RFC 3339 text of the right shape names no real instant",
           late=True, forms=("parsed",))
 def _unreal_instant(draw, doc, facts, form):
-    m = pick(draw, doc, list(contract.timestamp_members()))
+    m = pick(draw, doc, list(committed.timestamp_members()))
     text = doc[m]
     how = draw(st.sampled_from(["month", "day", "hour", "offset"]))
     if how == "month":
@@ -521,7 +521,7 @@ def _not_midnight(draw, doc, facts):
 @mutation("prose.unlabeled-quality", "an unlabelled model trained here claims an assessed quality",
           lifecycles=TRAINED_HERE, labels=False)
 def _unlabeled_quality(draw, doc, facts):
-    doc["ModelQuality"] = draw(st.sampled_from([q for q in contract.enum("ModelQuality") if q != "CANNOT_DETERMINE_QUALITY"]))
+    doc["ModelQuality"] = draw(st.sampled_from([q for q in committed.enum("ModelQuality") if q != "CANNOT_DETERMINE_QUALITY"]))
     return doc
 
 

@@ -1,6 +1,6 @@
 """The parts a DescribeModel response is built from: names, ARNs, times, texts, embedded documents.
 
-Bounds, alphabets and enum values are read from the committed schema (`l4e_contract.contract`),
+Bounds, alphabets and enum values are read from the committed schema (`l4e_contract.contract.committed`),
 regions and partitions from botocore's endpoint data: nothing here restates the contract.
 Every function takes the response's seeded `random.Random`: Hypothesis draws the shape of a
 response (its stage, features, boundary case) and a seed, and the values follow from those
@@ -15,7 +15,8 @@ import re
 import string
 from functools import lru_cache
 
-from l4e_contract import contract, patterns
+from l4e_contract.contract import committed
+from l4e_contract.contract import patterns
 
 UTC = _dt.timezone.utc
 EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -41,7 +42,7 @@ def class_sequence(definition: str) -> tuple[tuple[str, int, int], ...]:
     Each alphabet is every printable ASCII character its class admits under ECMA-262 (checked with
     the same engine as the validators); a pattern of another shape stops generation rather than guess.
     """
-    pattern = contract.definition(definition)["pattern"]
+    pattern = committed.definition(definition)["pattern"]
     body = pattern[1:] if pattern.startswith("^") else pattern
     body = body[:-1] if body.endswith("$") else body
     parts, at = [], 0
@@ -64,7 +65,7 @@ def name_alphabet(definition: str) -> tuple[str, int, int]:
     if len(parts) != 1:
         raise ValueError(f"{definition}: pattern is not one repeated character class")
     alphabet, lo, hi = parts[0]
-    node = contract.definition(definition)
+    node = committed.definition(definition)
     return alphabet, max(node.get("minLength", 0), lo), min(node.get("maxLength", 10**9), hi)
 
 
@@ -72,7 +73,7 @@ def text_of(rnd: random.Random, definition: str, size: str = "any") -> str:
     """A string of the definition's class sequence; size "min" or "max" takes the schema's boundary
     (min/maxLength and the classes' counts, whichever binds), "any" a short random length."""
     parts = class_sequence(definition)
-    node = contract.definition(definition)
+    node = committed.definition(definition)
     lo_total, hi_total = node.get("minLength", 0), node.get("maxLength", 10**9)
     counts = []
     for i, (_, lo, hi) in enumerate(parts):
@@ -86,12 +87,12 @@ def text_of(rnd: random.Random, definition: str, size: str = "any") -> str:
 
 
 def bounds(definition: str) -> tuple[int, int]:
-    node = contract.definition(definition)
+    node = committed.definition(definition)
     return node.get("minLength", 0), node["maxLength"]
 
 
 def member_bounds(member: str) -> tuple[int, int]:
-    node = contract.member(member)
+    node = committed.member(member)
     return node.get("minLength", 0), node["maxLength"]
 
 

@@ -1,0 +1,73 @@
+"""l4e-contract fidelity --endpoint-url URL: score how faithfully a mock follows the contract.
+
+Exit 0 only when the mock is faithful (score 100), 1 otherwise, 2 when the
+endpoint cannot be reached or the recordings cannot be read.
+"""
+from __future__ import annotations
+
+import sys
+
+EXIT_FAITHFUL, EXIT_UNFAITHFUL, EXIT_ERROR = 0, 1, 2
+
+
+def add_arguments(p):
+    p.add_argument("--endpoint-url", required=True, metavar="URL", help="the mock to check, e.g. http://127.0.0.1:4566")
+    p.add_argument("--recordings", metavar="DIR",
+                   help="what the mock should answer (default: the bundled contracts/recordings/valid)")
+    p.add_argument("--region", default="us-east-1", help="region the client signs for (default us-east-1)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+    p.add_argument("--max-attempts", type=int, default=2, help="attempts per call, the first included (default 2)")
+    p.add_argument("--timeout", type=float, default=10, help="seconds to wait for an answer (default 10)")
+
+
+def run(args) -> int:
+    from l4e_contract.endpoints import fidelity
+    from l4e_contract.contract import paths
+
+    recordings = args.recordings or str(paths.recordings_dir() / "valid")
+    try:
+        result = fidelity.check(args.endpoint_url, recordings, region=args.region,
+                                max_attempts=max(1, args.max_attempts), timeout=args.timeout)
+    except fidelity.Unreachable as exc:
+        print(f"l4e-contract fidelity: {args.endpoint_url}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except fidelity.NoRecordings as exc:
+        print(f"l4e-contract fidelity: no recordings to compare in {recordings}", file=sys.stderr)
+        for s in exc.skipped:
+            print(f"  skipped {s}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValueError as exc:  # botocore rejects a malformed endpoint URL
+        print(f"l4e-contract fidelity: {args.endpoint_url}: {str(exc).splitlines()[0][:200]}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.format == "json":
+        sys.stdout.write(fidelity.dumps(result) + "\n")
+    else:
+        _text(result)
+    if args.report_dir:
+        from l4e_contract.report.files import write_reports
+
+        results, documents = fidelity.as_results(result)
+        try:
+            where = write_reports(results, args.report_dir, command="fidelity", documents=documents,
+                                  extra={"fidelity": {k: v for k, v in result.to_dict().items() if k != "calls"}})
+        except OSError as exc:
+            print(f"l4e-contract fidelity: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"reports written to {where}", file=sys.stderr)
+    return EXIT_FAITHFUL if result.faithful else EXIT_UNFAITHFUL
+
+
+def _text(result) -> None:
+    w = sys.stdout.write
+    w(result.headline() + "\n")
+    if not result.supported:
+        return
+    for name, op in result.operations().items():
+        extra = f", {op['unsupported']} unsupported" if op["unsupported"] else ""
+        w(f"  {name}: {op['passed']}/{op['total']} checks in {op['calls']} call(s){extra}\n")
+    for c in result.calls:
+        for f in c.findings:
+            w(f"  ! {c.label}: [{f.kind}] {f.message}\n")
+    for s in result.skipped:
+        w(f"  note: recording skipped: {s}\n")

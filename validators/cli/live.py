@@ -1,0 +1,164 @@
+"""l4e-contract live: describe the models of an account (or endpoint) and validate each one."""
+from __future__ import annotations
+
+import io
+import sys
+
+
+def add_arguments(p):
+    from l4e_contract.cli.account_args import add_account_arguments
+
+    add_account_arguments(p, "check")
+    p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
+    p.add_argument("--verbose", "-v", action="store_true", help="list valid models too (text format)")
+
+
+class Progress:
+    """A one-line bar on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream=None):
+        self.stream = stream = stream or sys.stderr
+        try:
+            self.on = stream.isatty()
+        except (AttributeError, ValueError):
+            self.on = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.on:
+            return
+        if total is None:  # still listing: the count so far, no bar
+            self.stream.write(f"\r{done} models checked (listing...)")
+            self.stream.flush()
+            return
+        if not total:
+            return
+        width = 30
+        filled = width * done // total
+        self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} models")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.on:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+_exit_freeze_registered = False
+
+
+class _SparedCollector:
+    """Keep Python's cyclic garbage collector off what botocore loads; undone when the run ends.
+
+    Setting up (importing botocore, creating the clients: several hundred
+    thousand objects, all kept) set off about 20 ms of collections that find
+    nothing to free, so the collector is off until the clients exist. Then what
+    was loaded is frozen: botocore's models, endpoint data and the modules live
+    as long as the run, but each full collection walked them again, and so did
+    the interpreter's last one at exit (about 0.1 s each way on a 2-core
+    machine). Frozen objects are still freed by reference counting; only the
+    cycle search skips them. At the end the collector is left as it was (a
+    process that runs `live` in-process goes on collecting normally) and the
+    freeze is done again at exit, when nothing is left to run.
+    """
+
+    def __enter__(self):
+        import atexit
+        import gc
+
+        global _exit_freeze_registered
+        if not _exit_freeze_registered:
+            atexit.register(gc.freeze)
+            _exit_freeze_registered = True
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def settled(self) -> None:
+        """The clients exist: freeze what they loaded, and collect again."""
+        import gc
+
+        gc.freeze()
+        if self.was_enabled:
+            gc.enable()
+
+    def __exit__(self, *exc) -> None:
+        import gc
+
+        gc.unfreeze()
+        if self.was_enabled:
+            gc.enable()
+
+
+# How long a thread may hold the GIL while another waits for it, during the run. A worker comes
+# back from its socket four or five times a call (the pool's check that the connection is alive,
+# two sends, the reads), and each time it waits for the GIL; at Python's default 5 ms it waits out
+# another thread's whole turn of parsing or checking. 0.1 to 0.5 ms took 1 to 4 % off run_live's
+# wall time against the benchmark's serve (three A/Bs in one process, interleaved, medians of 8 or
+# 10, on a loaded machine): small, but in the same direction each time.
+SWITCH_INTERVAL = 0.0002
+
+
+def run(args) -> int:
+    from l4e_contract.cli.account_args import connect_regions
+
+    with _SparedCollector() as collector:
+        connections = connect_regions(args, "live")
+        if connections is None:
+            return 2
+        collector.settled()
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        try:
+            return _check(args, connections)
+        finally:
+            sys.setswitchinterval(before)
+
+
+def _check(args, connections) -> int:
+    from l4e_contract.endpoints.live import NOT_CHECKED, run_live
+    from l4e_contract.check.results import Result, exit_code, summarize
+    from l4e_contract.report.console import reporter
+
+    # The JSON document comes whole at the end: json.dump writes it a few bytes at a time (about
+    # 5,000 writes for 200 models), and with PYTHONUNBUFFERED (set in many containers) each is a
+    # system call: 12 to 20 ms on a pipe, against 2 ms into memory and one write.
+    document = io.StringIO() if args.format == "json" else None
+    out = reporter(args.format, document or sys.stdout, args.verbose)
+    progress = Progress()
+
+    def on_result(result: Result) -> None:
+        progress.clear()
+        out.result(result)
+        sys.stdout.flush()
+
+    run_ = run_live(connections, models=args.model, strict=args.strict, concurrency=args.concurrency,
+                    on_result=on_result, on_progress=progress)
+    progress.clear()
+    results = run_.results
+    if run_.interrupted:
+        # the models left unchecked are reported too, as errors, so the report stays whole
+        for r in results:
+            if r.error == NOT_CHECKED:
+                out.result(r)
+    summary = summarize(results)
+    out.finish(results, summary)
+    if document is not None:
+        sys.stdout.write(document.getvalue())
+        sys.stdout.flush()
+    if args.report_dir:
+        from l4e_contract.report.files import write_reports
+
+        try:
+            where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
+        except OSError as exc:  # ReportError: a folder that cannot be written, said in one line
+            print(f"l4e-contract live: {exc}", file=sys.stderr)
+            return 130 if run_.interrupted else 2
+        print(f"reports written to {where}", file=sys.stderr)
+    if run_.interrupted:
+        print("l4e-contract live: interrupted; the report above is partial", file=sys.stderr)
+        return 130
+    return exit_code(summary)

@@ -1,0 +1,37 @@
+"""l4e-contract record: DescribeModel responses written as redacted recording envelopes."""
+from __future__ import annotations
+
+import sys
+
+
+def add_arguments(p):
+    from l4e_contract.cli.account_args import add_account_arguments
+
+    add_account_arguments(p, "record")
+    p.add_argument("--out", metavar="DIR", default="contracts/recordings",
+                   help="where to write <region>/<model>.json (default: contracts/recordings/ here)")
+    p.add_argument("--no-redact", dest="redact", action="store_false",
+                   help="keep account ids, KMS key ids, bucket names and request ids as sent")
+
+
+def run(args) -> int:
+    from l4e_contract.cli.account_args import connect_regions
+    from l4e_contract.endpoints.record import record
+
+    connections = connect_regions(args, "record")
+    if connections is None:
+        return 2
+    out = args.out
+
+    def report(outcome):
+        if outcome.error:
+            print(f"{outcome.source}: error: {outcome.error}")
+        else:
+            print(f"{outcome.source}: wrote {outcome.path}")
+
+    outcomes = record(connections, out, models=args.model, redact=args.redact,
+                      concurrency=args.concurrency, on_recorded=report)
+    errors = sum(1 for o in outcomes if o.error)
+    print(f"{len(outcomes) - errors} recorded, {errors} error(s)"
+          + ("" if args.redact else " (not redacted)"), file=sys.stderr)
+    return 2 if errors else 0

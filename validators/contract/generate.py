@@ -1,0 +1,194 @@
+"""Generate the response schema from botocore's service model, then apply the documented deviations.
+
+    l4e-contract schema --regenerate
+
+botocore is imported only here (and by the commands that talk to AWS), so
+`validate` starts without it.
+"""
+from __future__ import annotations
+
+import copy
+import json
+
+from l4e_contract.contract import paths
+
+SERVICE = "lookoutequipment"
+OPERATION = "DescribeModel"
+SCHEMA_ID = "urn:l4e-contract:lookoutequipment:2020-12-15:DescribeModel:response"
+
+# How botocore's scalar types are written in JSON (the wire form).
+_SCALARS = {
+    "string": "string",
+    "integer": "integer",
+    "long": "integer",
+    "boolean": "boolean",
+    "float": "number",
+    "double": "number",
+}
+
+# A timestamp is the one type whose JSON differs between the HTTP body and boto3's dict.
+TIMESTAMP_DEFS = {
+    "Timestamp": {
+        "description": "A point in time: epoch seconds in the wire form, RFC 3339 text with an offset in the parsed form.",
+        "anyOf": [{"$ref": "#/$defs/WireTimestamp"}, {"$ref": "#/$defs/ParsedTimestamp"}],
+    },
+    "WireTimestamp": {
+        "description": "The JSON 1.0 protocol's timestamp: seconds since the epoch, possibly fractional.",
+        "type": "number",
+    },
+    "ParsedTimestamp": {
+        "description": "boto3's datetime dumped to JSON (isoformat() or str()): RFC 3339 with an offset.",
+        "type": "string",
+        "format": "date-time",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+    },
+}
+
+
+class ModelUnavailable(RuntimeError):
+    """The installed botocore has no lookoutequipment model (a release after the service ended may drop it)."""
+
+
+def service_model():
+    import botocore.session
+    from botocore.exceptions import UnknownServiceError
+
+    try:
+        return botocore.session.get_session().get_service_model(SERVICE)
+    except UnknownServiceError:
+        import botocore
+
+        raise ModelUnavailable(f"botocore {botocore.__version__} has no {SERVICE} service model; "
+                               f"the committed schema came from {_committed_version()}") from None
+
+
+def _committed_version() -> str:
+    try:
+        return json.loads(paths.source_path().read_text(encoding="utf-8"))["botocore_version"]
+    except (OSError, ValueError, KeyError):
+        return "an unknown botocore"
+
+
+def botocore_version() -> str:
+    import botocore
+
+    return botocore.__version__
+
+
+def _shape_schema(shape, defs: dict) -> dict:
+    """A $ref to the shape's definition, creating the definition on first sight."""
+    if shape.type_name == "timestamp":
+        return {"$ref": "#/$defs/Timestamp"}
+    name = shape.name
+    if name not in defs:
+        defs[name] = {}  # placeholder first: recursive shapes stop here
+        defs[name] = _define(shape, defs)
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def _define(shape, defs: dict) -> dict:
+    meta = shape.metadata
+    t = shape.type_name
+    if t == "structure":
+        out = {"type": "object", "properties": {m: _shape_schema(s, defs) for m, s in shape.members.items()}}
+        if shape.required_members:
+            out["required"] = list(shape.required_members)
+        return out
+    if t == "list":
+        out = {"type": "array", "items": _shape_schema(shape.member, defs)}
+        if "min" in meta:
+            out["minItems"] = meta["min"]
+        if "max" in meta:
+            out["maxItems"] = meta["max"]
+        return out
+    if t == "map":
+        return {"type": "object", "additionalProperties": _shape_schema(shape.value, defs)}
+    if t not in _SCALARS:
+        raise ValueError(f"shape {shape.name}: type {t} has no JSON Schema mapping here")
+    out = {"type": _SCALARS[t]}
+    if t == "string":
+        if shape.enum:
+            out["enum"] = list(shape.enum)
+        if "min" in meta:
+            out["minLength"] = meta["min"]
+        if "max" in meta:
+            out["maxLength"] = meta["max"]
+        if "pattern" in meta:
+            out["pattern"] = meta["pattern"]
+    elif t in ("integer", "long", "float", "double"):
+        if "min" in meta:
+            out["minimum"] = meta["min"]
+        if "max" in meta:
+            out["maximum"] = meta["max"]
+    return out
+
+
+def generate_raw(model=None) -> dict:
+    """The schema exactly as botocore's model says it, with no deviation applied."""
+    model = model or service_model()
+    output = model.operation_model(OPERATION).output_shape
+    defs: dict = {}
+    properties = {m: _shape_schema(s, defs) for m, s in output.members.items()}
+    # boto3 adds ResponseMetadata to every parsed response; it is not part of the body.
+    properties["ResponseMetadata"] = {"type": "object"}
+    defs.update(copy.deepcopy(TIMESTAMP_DEFS))
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": f"{output.name} ({model.metadata['serviceId']} {OPERATION}, API {model.api_version})",
+        "type": "object",
+        "properties": properties,
+        "$defs": dict(sorted(defs.items())),
+    }
+    if output.required_members:
+        schema["required"] = list(output.required_members)
+    return schema
+
+
+def load_deviations() -> list[dict]:
+    with open(paths.deviations_path(), encoding="utf-8") as fh:
+        return json.load(fh)["deviations"]
+
+
+def _pointer_parts(pointer: str) -> list[str]:
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")] if pointer else []
+
+
+def apply_patch(doc: dict, ops: list[dict]) -> dict:
+    """The subset of RFC 6902 the deviations use: add and replace on object members."""
+    for op in ops:
+        *parents, last = _pointer_parts(op["path"])
+        target = doc
+        for part in parents:
+            target = target[part]
+        if op["op"] == "replace" and last not in target:
+            raise KeyError(f"deviation patch: nothing at {op['path']} to replace (has botocore changed?)")
+        if op["op"] not in ("add", "replace"):
+            raise ValueError(f"deviation patch: unsupported op {op['op']}")
+        target[last] = copy.deepcopy(op["value"])
+    return doc
+
+
+def generate(model=None, deviations=None) -> dict:
+    schema = generate_raw(model)
+    for dev in deviations if deviations is not None else load_deviations():
+        apply_patch(schema, dev["patch"])
+    schema["$defs"] = dict(sorted(schema["$defs"].items()))
+    return schema
+
+
+def dumps(schema: dict) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def write(schema: dict | None = None) -> None:
+    schema = schema or generate()
+    paths.schema_path().write_text(dumps(schema), encoding="utf-8")
+    source = {
+        "service": SERVICE,
+        "operation": OPERATION,
+        "api_version": service_model().api_version,
+        "botocore_version": botocore_version(),
+        "schema": paths.SCHEMA_NAME,
+    }
+    paths.source_path().write_text(json.dumps(source, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,168 @@
+"""The schema half of the contract: JSON Schema 2020-12 via `jsonschema`, patterns via ECMA-262.
+
+Every error becomes a Violation with rule id "schema.<keyword>". Messages never
+quote a long instance: a 20 MB string is described by its length, not copied
+into the report.
+
+A valid document never reaches `jsonschema`: the schema compiled to Python
+(`schema_fast`) says so in microseconds. jsonschema runs, and is imported, only
+for a document that may have errors, to find and word every one of them.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterator
+
+from l4e_contract.contract import committed
+from l4e_contract.contract import patterns
+from l4e_contract.contract import schema_fast
+from l4e_contract.findings import ERROR, WARNING, Violation
+
+SHORT = 80
+# date and time with no offset: what a naive datetime's isoformat() gives
+_NAIVE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9:.]+\Z")
+
+
+def short(value) -> str:
+    text = repr(value)
+    if len(text) <= SHORT:
+        return text
+    size = (f"{len(value):,} characters" if isinstance(value, str)
+            else f"{len(value):,} items" if isinstance(value, (list, dict)) else "long value")
+    return f"{text[:SHORT - 20]}... ({size})"
+
+
+def json_type(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    if isinstance(instance, str) and not patterns.search(pattern, instance):
+        from jsonschema.exceptions import ValidationError
+
+        yield ValidationError(f"{short(instance)} does not match {pattern!r}")
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator, validators
+
+    cls = validators.extend(Draft202012Validator, validators={"pattern": _ecma_pattern})
+    return cls(committed.schema())
+
+
+def pointer_of(path) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _message(err) -> str:
+    kw, inst, val = err.validator, err.instance, err.validator_value
+    if kw == "type":
+        return f"expected {val}, got {json_type(inst)}"
+    if kw == "enum":
+        return f"{short(inst)} is not one of {', '.join(val)}"
+    if kw == "maxLength":
+        return f"{len(inst):,} characters, longer than the maximum {val:,}"
+    if kw == "minLength":
+        return f"{len(inst):,} characters, shorter than the minimum {val:,}"
+    if kw == "pattern":
+        return f"{short(inst)} does not match the pattern {val}"
+    if kw == "minimum":
+        return f"{short(inst)} is below the minimum {val}"
+    if kw == "maximum":
+        return f"{short(inst)} is above the maximum {val}"
+    if kw == "anyOf" and val == committed.definition("Timestamp")["anyOf"]:
+        why = "has no UTC offset" if isinstance(inst, str) and _NAIVE.match(inst) else "is not a timestamp"
+        return f"{short(inst)} {why}: expected epoch seconds (wire form) or RFC 3339 text with an offset (parsed form)"
+    return err.message if len(err.message) < 300 else err.message[:300] + "..."
+
+
+def check_schema(instance) -> Iterator[Violation]:
+    if schema_fast.is_valid(instance):
+        return
+    required_seen = set()
+    for err in _validator().iter_errors(instance):
+        pointer = pointer_of(err.absolute_path)
+        if err.validator == "required":
+            # jsonschema raises one error per missing member, each carrying the whole list
+            if pointer in required_seen:
+                continue
+            required_seen.add(pointer)
+            missing = [m for m in err.validator_value if isinstance(err.instance, dict) and m not in err.instance]
+            for m in missing:
+                yield Violation(f"{pointer}/{m}", "schema.required", f"required member {m} is missing")
+            continue
+        rule = "schema.timestamp" if err.validator == "anyOf" else f"schema.{err.validator}"
+        yield Violation(pointer, rule, _message(err))
+
+
+def check_unknown_members(instance: dict, strict: bool = False) -> Iterator[Violation]:
+    """Members the contract does not know: the API grows, so a warning unless strict."""
+    if isinstance(instance, dict) and _all_known(instance, _known_tree()):
+        return  # the usual case, settled by set operations; the walk below names what is unknown
+    yield from _unknown(instance, committed.schema(), [], ERROR if strict else WARNING)
+
+
+@lru_cache(maxsize=1)
+def _known_tree():
+    """(member names, {member: tree of its own members}) of the schema's objects, as _unknown walks them."""
+    def build(node):
+        props = committed.resolve(node).get("properties")
+        if props is None:
+            return None
+        nested = {k: build(sub) for k, sub in props.items() if k != "ResponseMetadata"}
+        return frozenset(props), {k: t for k, t in nested.items() if t is not None}
+
+    return build(committed.schema())
+
+
+def _all_known(instance: dict, tree) -> bool:
+    names, nested = tree
+    if not names.issuperset(instance):
+        return False
+    for key, sub in nested.items():
+        value = instance.get(key)
+        if isinstance(value, dict) and not _all_known(value, sub):
+            return False
+    return True
+
+
+def _unknown(instance, node, path, severity):
+    props = committed.resolve(node).get("properties")
+    if props is None or not isinstance(instance, dict):
+        return
+    for key, value in instance.items():
+        sub = props.get(key)
+        if sub is None:
+            yield Violation(pointer_of([*path, key]), "schema.unknown-member",
+                            f"member {short(key)} is not in the contract (botocore {_source_version()})",
+                            severity)
+        elif key != "ResponseMetadata":
+            yield from _unknown(value, sub, [*path, key], severity)
+
+
+@lru_cache(maxsize=1)
+def _source_version() -> str:
+    import json
+
+    from l4e_contract.contract import paths
+
+    try:
+        return json.loads(paths.source_path().read_text())["botocore_version"]
+    except (OSError, ValueError, KeyError):
+        return "unknown"

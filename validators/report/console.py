@@ -1,0 +1,81 @@
+"""Results on a stream as they arrive: text for a person, one JSON document for a program."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import IO
+
+from l4e_contract.check.results import ERROR, INVALID, VALID, Result
+
+
+class TextReporter:
+    """Streams one block per result as it arrives, then a summary line."""
+
+    def __init__(self, out: IO[str] = sys.stdout, verbose: bool = False):
+        self.out = out
+        self.verbose = verbose
+
+    def result(self, r: Result) -> None:
+        if r.verdict == ERROR:
+            self.out.write(f"{r.source}: error: {r.error}\n")
+            return
+        if r.verdict == VALID and not r.warnings and not self.verbose:
+            return
+        head = "ok" if r.verdict == VALID else f"{len(r.violations)} violation(s)"
+        self.out.write(f"{r.source}: {head}\n")
+        for v in r.violations:
+            self.out.write(f"  {v}\n")
+        for v in r.warnings:
+            self.out.write(f"  warning: {v}\n")
+
+    def finish(self, results: list[Result], summary: dict) -> None:
+        self.out.write(
+            f"{summary['total']} checked: {summary[VALID]} valid, {summary[INVALID]} invalid, "
+            f"{summary[ERROR]} error, {summary['warnings']} warning(s)\n"
+        )
+
+
+class JsonReporter:
+    """Prints one JSON document at the end: results for every source, whatever it held."""
+
+    def __init__(self, out: IO[str] = sys.stdout):
+        self.out = out
+
+    def result(self, r: Result) -> None:
+        pass
+
+    def finish(self, results: list[Result], summary: dict) -> None:
+        doc = {"results": [r.to_dict() for r in results], "summary": summary}
+        json.dump(doc, self.out, indent=2, ensure_ascii=False)
+        self.out.write("\n")
+
+
+class JsonStreamReporter:
+    """JsonReporter's document, byte for byte, written one result at a time as results arrive.
+
+    Memory stays flat however many files a run checks. `finish` ignores the list it is
+    given: every result must have gone through `result`.
+    """
+
+    def __init__(self, out: IO[str] = sys.stdout):
+        self.out = out
+        self.count = 0
+
+    def result(self, r: Result) -> None:
+        # json.dump(indent=2) puts each result two levels deep: four more spaces on every line
+        text = json.dumps(r.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        self.out.write(('{\n  "results": [\n    ' if self.count == 0 else ",\n    ") + text)
+        self.count += 1
+
+    def finish(self, results, summary: dict) -> None:
+        head = '{\n  "results": [],\n' if self.count == 0 else "\n  ],\n"
+        tail = json.dumps(summary, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        self.out.write(f'{head}  "summary": {tail}\n}}\n')
+
+
+def reporter(fmt: str, out: IO[str] = sys.stdout, verbose: bool = False, stream: bool = False):
+    """The reporter for a format. `stream`: the JSON document is written as results arrive
+    (each result must be passed to `result`), instead of all at once by `finish`."""
+    if fmt == "json":
+        return JsonStreamReporter(out) if stream else JsonReporter(out)
+    return TextReporter(out, verbose)
