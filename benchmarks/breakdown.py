@@ -2,7 +2,7 @@
 
     python benchmarks/breakdown.py [--reps 31]
 
-Each part of validate's fast path is timed on its own, interleaved with json.loads of the same
+Each part of validate is timed on its own, interleaved with json.loads of the same
 documents (CPU time, median of the repetitions); "the rest" is what is left of the whole. Parts are
 timed in tight loops, so they are a little cheaper than inside validate (warm caches): the remainder
 absorbs the difference.
@@ -10,7 +10,6 @@ absorbs the difference.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import statistics
 import sys
@@ -29,27 +28,32 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     import l4e_contract
-    from l4e_contract.findings import Report
+    from l4e_contract.check import runner
+    from l4e_contract.contract import schema_check
+    from l4e_contract.rules.context import Context
 
-    runner = importlib.import_module("l4e_contract.check.runner")
     texts = valid_wire_texts(ROOT)
     docs = [json.loads(t) for t in texts]
-    for _ in range(runner._SPECIALISE_AT):  # every shape met often enough to get its own checks
-        if not all(l4e_contract.validate(d).valid for d in docs):
-            raise SystemExit("benchmark documents are not valid")
-    plans = [runner.fast_plan(frozenset(d)) for d in docs]
-    if not all(p.wire(d) is True for p, d in zip(plans, docs)):
-        raise SystemExit("the wire-form verdict does not clear the benchmark documents")
+    if not all(l4e_contract.validate(d).valid for d in docs):
+        raise SystemExit("benchmark documents are not valid")
     index = range(len(docs))
+    plans = [runner.applicable_rules(d.keys()) for d in docs]
+    contexts = [Context(d) for d in docs]
+
+    def rules_on_a_fresh_context(i):
+        ctx = Context(docs[i])
+        for r in plans[i]:
+            for _ in r.check(ctx):
+                pass
 
     parts = {
         "validate (whole)": (l4e_contract.validate, docs),
-        "the plan lookup and the report": (lambda d: runner.fast_plan(frozenset(d)) and Report(form="wire"), docs),
-        "the schema (compiled for the shape, unknown members included)": (lambda i: plans[i].schema(docs[i]), index),
-        "the rules' verdict (wire form: timestamps read, embedded documents included)": (
-            lambda i: plans[i].wire(docs[i]), index),
-        "the embedded documents (decoded into typed structs and checked; a wire Context to hold them)": (
-            embedded_documents(docs), index),
+        "the Context (timestamps read once)": (Context, docs),
+        "the schema (jsonschema-rs is_valid)": (schema_check.is_valid, docs),
+        "unknown members (the walk)": (lambda d: list(schema_check.check_unknown_members(d)), docs),
+        "choosing the rules (needs)": (lambda d: runner.applicable_rules(d.keys()), docs),
+        "the rules (on a fresh Context; embedded documents included)": (rules_on_a_fresh_context, index),
+        "the embedded documents (parsed and walked, on a fresh Context)": (embedded_documents(docs), index),
     }
 
     def rate(fn, items, n=60):
@@ -70,17 +74,19 @@ def main(argv=None) -> int:
             samples[name].append(2 * s / (a + b))
     med = {name: statistics.median(v) for name, v in samples.items()}
     whole = med.pop("validate (whole)")
-    documents = med.pop("the embedded documents (decoded into typed structs and checked; a wire Context to hold them)")
-    verdict = "the rules' verdict (wire form: timestamps read, embedded documents included)"
+    documents = med.pop("the embedded documents (parsed and walked, on a fresh Context)")
+    context = med.pop("the Context (timestamps read once)")
+    rules = "the rules (on a fresh Context; embedded documents included)"
     rest = whole - sum(med.values())
-    print(f"rules applicable per response: {', '.join(str(len(p.rules)) for p in plans)}")
+    print(f"rules applicable per response: {', '.join(str(len(p)) for p in plans)}")
     print("| part | cost (json.loads = 1) |\n| --- | --- |")
     for name, v in med.items():
         print(f"| {name} | {v:.2f} |")
-        if name == verdict:
-            print(f"| (of which the embedded documents, and a Context to hold them) | {documents:.2f} |")
-            print(f"| (of which the other rules) | {v - documents:.2f} |")
-    print(f"| the rest: the calls between the parts, and caches colder than in a loop of one part | {rest:.2f} |")
+        if name == rules:
+            print(f"| (of which the Context: the timestamps read once) | {context:.2f} |")
+            print(f"| (of which the embedded documents) | {documents:.2f} |")
+            print(f"| (of which the other rules) | {v - documents - context:.2f} |")
+    print(f"| the rest: the report, sorting, the calls between the parts | {rest:.2f} |")
     print(f"| **total** | **{whole:.2f}** (ratio {1 / whole:.3f}) |")
     return 0
 

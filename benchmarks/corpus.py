@@ -50,16 +50,13 @@ def tree_size(folder: Path) -> int:
 
 
 def embedded_documents(docs: list[dict]):
-    """A function of an index into `docs` doing what validate's wire verdict does with that response's
-    embedded documents (Schema, ModelMetrics, PriorModelMetrics: decoded and checked), on a wire Context."""
-    from l4e_contract.contract import committed
+    """A function of an index into `docs` doing what validate's rules do with that response's
+    embedded documents (Schema, ModelMetrics, PriorModelMetrics: parsed and walked), on a fresh Context."""
     from l4e_contract.rules import embedded
     from l4e_contract.rules.context import Context
 
-    stamps = [{m: d[m] for m in committed.timestamp_members() if m in d} for d in docs]
-
     def work(i: int) -> None:
-        ctx = Context.of_wire(docs[i], stamps[i])
+        ctx = Context(docs[i])
         embedded.schema_problem(ctx)
         for m in embedded.METRICS_MEMBERS:
             embedded.metrics_facts(ctx, m)

@@ -33,7 +33,7 @@ def test_the_in_process_section_runs_and_writes_its_rows(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads((tmp_path / "latest.json").read_text())
     rows = {r["subject"].strip(): r for r in result["rows"]}
-    ours = rows["l4e_contract.check.runner"]
+    ours = rows["l4e_contract.validate"]
     assert ours["anchor"] == "json.loads" and ours["ratio"] > 0 and isinstance(ours["met"], bool)
     assert any(name.startswith("part: the embedded JSON documents") for name in rows)
 

@@ -1,6 +1,5 @@
-"""The runner's speed paths change no finding: a rule skipped for lacking its `needs` would have
-found nothing, and `validate` (plans and fused verdicts) reports exactly what running every rule's
-own function on every response reports."""
+"""A rule's `needs` declaration is exact: skipped for lacking those members, it would have found
+nothing, and `validate` reports exactly what running every rule on every response reports."""
 from __future__ import annotations
 
 import copy
@@ -38,19 +37,12 @@ SHAPES = list(_without_each_member(DOCS))
 
 
 def _findings(rule, doc):
-    return list(rule.check(Context(doc, validate_module.detect_form(doc))))
-
-
-def _all_rules_the_slow_way(members):
-    """A plan of every rule, never compiled: each rule's own function runs."""
-    found = validate_module.Plan(members)
-    found.rules = tuple(RULES.values())
-    return found
+    return list(rule.check(Context(doc)))
 
 
 def _every_rule(monkeypatch):
-    """Make validate run every rule's own function on every response, as before plans and fused verdicts."""
-    monkeypatch.setattr(validate_module, "fast_plan", _all_rules_the_slow_way)
+    """Make validate run every rule on every response, whatever it declares it needs."""
+    monkeypatch.setattr(validate_module, "applicable_rules", lambda members: list(RULES.values()))
 
 
 def _outcome(report):
@@ -77,16 +69,12 @@ def test_a_rule_that_applies_is_run_and_catches_its_recording(rule_id):
     if not found:
         pytest.skip(f"no recording named {rule_id}")
     doc = unwrap_recording(load_file(found[0]))[0]
-    assert RULES[rule_id] in validate_module.plan(frozenset(doc))
+    assert RULES[rule_id] in validate_module.applicable_rules(doc.keys())
     report = l4e_contract.validate(doc)
     assert rule_id in report.rules | report.warning_rules
 
 
-@pytest.mark.parametrize("specialise_at", [1, validate_module._SPECIALISE_AT])
-def test_validate_reports_what_running_every_rule_reports(monkeypatch, specialise_at):
-    # 1: each shape's compiled checks (schema, fused verdicts) from its first response on
-    monkeypatch.setattr(validate_module, "_SPECIALISE_AT", specialise_at)
-    monkeypatch.setattr(validate_module, "_PLANS", {})
+def test_validate_reports_what_running_every_rule_reports(monkeypatch):
     planned = [_outcome(l4e_contract.validate(doc)) for doc in SHAPES]
     _every_rule(monkeypatch)
     full = [_outcome(l4e_contract.validate(doc)) for doc in SHAPES]
@@ -96,22 +84,17 @@ def test_validate_reports_what_running_every_rule_reports(monkeypatch, specialis
 @settings(max_examples=60)
 @given(st.one_of(describe_model_violations(form=None).map(lambda b: b.response),
                  describe_model_responses(form="parsed"), describe_model_responses(form="boto3")))
-def test_generated_responses_get_the_same_findings_with_and_without_plans(doc):
+def test_generated_responses_get_the_same_findings_with_and_without_the_needs(doc):
     planned = _outcome(l4e_contract.validate(copy.deepcopy(doc)))
-    saved = validate_module.fast_plan
-    validate_module.fast_plan = _all_rules_the_slow_way
-    try:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _every_rule(monkeypatch)
         full = _outcome(l4e_contract.validate(copy.deepcopy(doc)))
-    finally:
-        validate_module.fast_plan = saved
     assert planned == full
 
 
 def test_a_rule_replaced_in_rules_is_the_one_that_runs(monkeypatch):
     doc = next(d for d in DOCS if "TrainingDataStartTime" in d and "TrainingDataEndTime" in d)
-    l4e_contract.validate(doc)  # a plan for this shape exists now
-    loud = dataclasses.replace(RULES["time.training-data-range"], check=lambda ctx: iter([("/X", "replaced")]),
-                               holds=None)
+    loud = dataclasses.replace(RULES["time.training-data-range"], check=lambda ctx: iter([("/X", "replaced")]))
     monkeypatch.setitem(RULES, "time.training-data-range", loud)
     assert "time.training-data-range" in l4e_contract.validate(doc).rules
     monkeypatch.undo()

@@ -4,9 +4,10 @@ Every error becomes a Violation with rule id "schema.<keyword>". Messages never
 quote a long instance: a 20 MB string is described by its length, not copied
 into the report.
 
-A valid document never reaches `jsonschema`: the schema compiled to Python
-(`schema_fast`) says so in microseconds. jsonschema runs, and is imported, only
-for a document that may have errors, to find and word every one of them.
+Two well-kept engines, each for what it does best (docs/performance.md has the figures):
+jsonschema-rs (compiled, ECMA-262 regular expressions) answers "valid?" for every
+document; jsonschema runs, and is imported, only for a document that is not, to
+find and word every error, with its patterns searched by `regress` (ECMA-262 too).
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from typing import Iterator
 
 from l4e_contract.contract import committed
 from l4e_contract.contract import patterns
-from l4e_contract.contract import schema_fast
 from l4e_contract.findings import ERROR, WARNING, Violation
 
 SHORT = 80
@@ -92,8 +92,27 @@ def _message(err) -> str:
     return err.message if len(err.message) < 300 else err.message[:300] + "..."
 
 
+@lru_cache(maxsize=1)
+def _fast_validator():
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(committed.schema())
+
+
+def is_valid(instance) -> bool:
+    """True when the schema certainly accepts `instance`; False means: ask jsonschema, which words why.
+
+    jsonschema-rs reads JSON values only: anything else (a datetime, a Mapping that is not a dict,
+    text with a lone surrogate) raises there, and jsonschema decides.
+    """
+    try:
+        return _fast_validator().is_valid(instance)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return False
+
+
 def check_schema(instance) -> Iterator[Violation]:
-    if schema_fast.is_valid(instance):
+    if is_valid(instance):
         return
     required_seen = set()
     for err in _validator().iter_errors(instance):
@@ -113,47 +132,31 @@ def check_schema(instance) -> Iterator[Violation]:
 
 def check_unknown_members(instance: dict, strict: bool = False) -> Iterator[Violation]:
     """Members the contract does not know: the API grows, so a warning unless strict."""
-    if isinstance(instance, dict) and _all_known(instance, _known_tree()):
-        return  # the usual case, settled by set operations; the walk below names what is unknown
-    yield from _unknown(instance, committed.schema(), [], ERROR if strict else WARNING)
+    yield from _unknown(instance, _known_members(), [], ERROR if strict else WARNING)
 
 
 @lru_cache(maxsize=1)
-def _known_tree():
-    """(member names, {member: tree of its own members}) of the schema's objects, as _unknown walks them."""
-    def build(node):
+def _known_members() -> dict:
+    """{member: the same for its own members, or None} for the schema's objects, $refs resolved once."""
+    def members_of(node):
         props = committed.resolve(node).get("properties")
         if props is None:
             return None
-        nested = {k: build(sub) for k, sub in props.items() if k != "ResponseMetadata"}
-        return frozenset(props), {k: t for k, t in nested.items() if t is not None}
+        return {k: (None if k == "ResponseMetadata" else members_of(sub)) for k, sub in props.items()}
 
-    return build(committed.schema())
-
-
-def _all_known(instance: dict, tree) -> bool:
-    names, nested = tree
-    if not names.issuperset(instance):
-        return False
-    for key, sub in nested.items():
-        value = instance.get(key)
-        if isinstance(value, dict) and not _all_known(value, sub):
-            return False
-    return True
+    return members_of(committed.schema())
 
 
-def _unknown(instance, node, path, severity):
-    props = committed.resolve(node).get("properties")
-    if props is None or not isinstance(instance, dict):
+def _unknown(instance, known: dict, path, severity):
+    if not isinstance(instance, dict):
         return
     for key, value in instance.items():
-        sub = props.get(key)
-        if sub is None:
+        if key not in known:
             yield Violation(pointer_of([*path, key]), "schema.unknown-member",
                             f"member {short(key)} is not in the contract (botocore {_source_version()})",
                             severity)
-        elif key != "ResponseMetadata":
-            yield from _unknown(value, sub, [*path, key], severity)
+        elif known[key] is not None:
+            yield from _unknown(value, known[key], [*path, key], severity)
 
 
 @lru_cache(maxsize=1)

@@ -7,9 +7,11 @@ from l4e_contract.rules.registry import check_that, rule
 
 def _names(kind: str, arn_member: str, name_member: str, source: str) -> None:
     """Register arn.<kind>-name: the name inside <kind>/<name>/... of arn_member is name_member."""
-    check_that(f"arn.{kind}-name", needs=(arn_member, name_member),
-               holds=f"(_r := arn({arn_member!r})) is None or not isinstance(_n := d.get({name_member!r}), str) "
-                     f"or _r.resource_type != {kind!r} or _r.resource_name == _n",
+    def passes(ctx):
+        parsed, name = ctx.arn(arn_member), ctx.str(name_member)
+        return parsed is None or name is None or parsed.resource_type != kind or parsed.resource_name == name
+
+    check_that(f"arn.{kind}-name", passes, needs=(arn_member, name_member),
                pointer=f"/{arn_member}",
                message=lambda ctx: (f"{arn_member} names {kind} {ctx.arn(arn_member).resource_name!r} "
                                     f"but {name_member} is {ctx.str(name_member)!r}"),
@@ -22,8 +24,15 @@ _names("model", "ModelArn", "ModelName",
 _names("dataset", "DatasetArn", "DatasetName",
        "AWS documentation: dataset ARN is arn:<partition>:lookoutequipment:<region>:<account>:dataset/<name>/<uuid>")
 
-check_that("arn.same-home", needs=("ModelArn", "DatasetArn"),
-           holds="(_r := arn('ModelArn')) is None or (_o := arn('DatasetArn')) is None or _o.location == _r.location",
+def _same(part: str, member: str):
+    """The ARN in `member` has ModelArn's `part` (where both are ARNs)."""
+    def passes(ctx):
+        model, other = ctx.arn("ModelArn"), ctx.arn(member)
+        return model is None or other is None or getattr(other, part) == getattr(model, part)
+    return passes
+
+
+check_that("arn.same-home", _same("location", "DatasetArn"), needs=("ModelArn", "DatasetArn"),
            pointer="/DatasetArn",
            message=lambda ctx: (f"DatasetArn is in {':'.join(ctx.arn('DatasetArn').location)} but ModelArn is in "
                                 f"{':'.join(ctx.arn('ModelArn').location)} (partition:region:account)"),
@@ -36,8 +45,6 @@ _OTHER_PARTITION_MEMBERS = ("RoleArn", "ServerSideKmsKeyId", "SourceModelVersion
 
 
 @rule("arn.partition", needs=("ModelArn",), needs_any=_OTHER_PARTITION_MEMBERS,
-      holds="(_r := arn('ModelArn')) is None or " + " and ".join(
-          f"((_o := arn({m!r})) is None or _o.partition == _r.partition)" for m in _OTHER_PARTITION_MEMBERS),
       description="RoleArn, ServerSideKmsKeyId and SourceModelVersionArn are in ModelArn's partition.",
       source="logic: no AWS resource reaches across partitions (aws, aws-cn, aws-us-gov)")
 def same_partition(ctx):
@@ -52,8 +59,7 @@ def same_partition(ctx):
 
 def _shares(rule_id: str, member: str, part: str, message: str, severity: str, description: str, source: str):
     """Register: the ARN in `member` has the model's `part` (account, region)."""
-    check_that(rule_id, severity=severity, needs=("ModelArn", member),
-               holds=f"(_r := arn('ModelArn')) is None or (_o := arn({member!r})) is None or _o.{part} == _r.{part}",
+    check_that(rule_id, _same(part, member), severity=severity, needs=("ModelArn", member),
                pointer=f"/{member}",
                message=lambda ctx: message.format(theirs=getattr(ctx.arn(member), part),
                                                   model=getattr(ctx.arn("ModelArn"), part)),

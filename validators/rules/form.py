@@ -5,7 +5,7 @@ from l4e_contract.rules.registry import rule
 from l4e_contract.contract.timestamps import PARSED, WIRE, NotARealInstant
 
 
-@rule("form.timestamp-form", holds="ctx.one_form",
+@rule("form.timestamp-form",
       description="All timestamps of one response are in one form: wire (epoch seconds) or parsed (RFC 3339).",
       source="logic: a response is either the HTTP body or boto3's dict dumped to JSON, never a mix")
 def one_timestamp_form(ctx):
@@ -26,7 +26,7 @@ def one_timestamp_form(ctx):
         yield f"/{mb}", f"{mb} is in the {fb} form but {ma} is in the {fa} form"
 
 
-@rule("form.timestamp-valid", holds="ctx.all_real",
+@rule("form.timestamp-valid",
       description="Timestamps are real instants: parsed-form text names a real date and time (the schema checks "
                   "its shape); wire-form seconds are a finite number a float can hold.",
       source="model: timestamp members are instants; RFC 3339 requires a valid date and an offset; "

@@ -5,14 +5,20 @@ from __future__ import annotations
 from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, rule
 
-check_that("status.failed-has-reason", needs=("Status",),
-           holds="d.get('Status') != 'FAILED' or 'FailedReason' in d",
+
+def _status(ctx) -> str | None:
+    return ctx.doc.get("Status")
+
+
+check_that("status.failed-has-reason",
+           lambda ctx: _status(ctx) != "FAILED" or ctx.has("FailedReason"), needs=("Status",),
            pointer="/FailedReason", message="Status is FAILED but there is no FailedReason",
            description="Status FAILED comes with a FailedReason.",
            source="documentation: FailedReason — 'If the training of the machine learning model failed, this indicates the reason'")
 
-check_that("status.reason-only-when-failed", severity=WARNING, needs=("Status", "FailedReason"),
-           holds="'FailedReason' not in d or not isinstance(_s := d.get('Status'), str) or _s == 'FAILED'",
+check_that("status.reason-only-when-failed",
+           lambda ctx: not ctx.has("FailedReason") or ctx.str("Status") in (None, "FAILED"),
+           severity=WARNING, needs=("Status", "FailedReason"),
            pointer="/FailedReason", message=lambda ctx: f"FailedReason is present but Status is {ctx.str('Status')}",
            description="FailedReason appears only with Status FAILED.",
            source="inference: Status is the model's most recent action; a reason from an older failure may linger")
@@ -21,8 +27,6 @@ _TRAINING_TIMES = ("TrainingExecutionStartTime", "TrainingExecutionEndTime")
 
 
 @rule("status.success-trained", needs=("Status",),
-      holds="d.get('Status') != 'SUCCESS' or 'SourceModelVersionArn' in d or "
-            + " and ".join(f"{m!r} in d" for m in _TRAINING_TIMES),
       description="A SUCCESS model trained here has TrainingExecutionStartTime and TrainingExecutionEndTime.",
       source="logic: a model whose training succeeded has begun and completed training")
 def success_trained(ctx):
@@ -33,15 +37,18 @@ def success_trained(ctx):
             yield f"/{m}", f"Status is SUCCESS but {m} is absent"
 
 
-check_that("status.success-has-active-version", severity=WARNING, needs=("Status",),
-           holds="d.get('Status') != 'SUCCESS' or 'ActiveModelVersion' in d",
+check_that("status.success-has-active-version",
+           lambda ctx: _status(ctx) != "SUCCESS" or ctx.has("ActiveModelVersion"),
+           severity=WARNING, needs=("Status",),
            pointer="/ActiveModelVersion", message="Status is SUCCESS but there is no ActiveModelVersion",
            description="A SUCCESS model has an ActiveModelVersion.",
            source="inference: a successfully trained or imported version becomes the active one; models from before "
                   "versioning existed may lack it")
 
-check_that("status.in-progress-not-finished", severity=WARNING, needs=("Status", "TrainingExecutionEndTime"),
-           holds="d.get('Status') != 'IN_PROGRESS' or 'ActiveModelVersion' in d or 'TrainingExecutionEndTime' not in d",
+check_that("status.in-progress-not-finished",
+           lambda ctx: (_status(ctx) != "IN_PROGRESS" or ctx.has("ActiveModelVersion")
+                        or not ctx.has("TrainingExecutionEndTime")),
+           severity=WARNING, needs=("Status", "TrainingExecutionEndTime"),
            pointer="/TrainingExecutionEndTime",
            message="Status is IN_PROGRESS with no active version, yet training has an end time",
            description="A model IN_PROGRESS with no active version has no TrainingExecutionEndTime.",
@@ -52,8 +59,6 @@ _TRAINED_ONLY = ("ModelMetrics", "ModelQuality")
 
 
 @rule("status.metrics-need-training", severity=WARNING, needs=("Status",), needs_any=_TRAINED_ONLY,
-      holds=f"d.get('Status') not in {_UNTRAINED!r} or 'ActiveModelVersion' in d or "
-            + " and ".join(f"{m!r} not in d" for m in _TRAINED_ONLY),
       description="ModelMetrics and ModelQuality appear only once a version exists (not FAILED or IN_PROGRESS with no active version).",
       source="documentation: ModelMetrics summarise 'the model's performance within the evaluation time range', "
              "created when evaluating a trained model")
@@ -65,18 +70,23 @@ def metrics_need_training(ctx):
                 yield f"/{m}", f"{m} is present but Status is {status} and no version is active"
 
 
-check_that("retraining.failed-has-reason", needs=("LatestScheduledRetrainingStatus",),
-           holds="d.get('LatestScheduledRetrainingStatus') != 'FAILED' or 'LatestScheduledRetrainingFailedReason' in d",
+def _retraining_status(ctx) -> str | None:
+    return ctx.doc.get("LatestScheduledRetrainingStatus")
+
+
+check_that("retraining.failed-has-reason",
+           lambda ctx: _retraining_status(ctx) != "FAILED" or ctx.has("LatestScheduledRetrainingFailedReason"),
+           needs=("LatestScheduledRetrainingStatus",),
            pointer="/LatestScheduledRetrainingFailedReason",
            message="the latest retraining FAILED but no reason is given",
            description="LatestScheduledRetrainingStatus FAILED comes with LatestScheduledRetrainingFailedReason.",
            source="documentation: 'If the model version was generated by retraining and the training failed, this indicates the reason'")
 
 # an absent status is retraining.details-need-status's finding, not reported twice
-check_that("retraining.reason-only-when-failed", severity=WARNING,
-           needs=("LatestScheduledRetrainingFailedReason", "LatestScheduledRetrainingStatus"),
-           holds="'LatestScheduledRetrainingFailedReason' not in d "
-                 "or not isinstance(_s := d.get('LatestScheduledRetrainingStatus'), str) or _s == 'FAILED'",
+check_that("retraining.reason-only-when-failed",
+           lambda ctx: (not ctx.has("LatestScheduledRetrainingFailedReason")
+                        or ctx.str("LatestScheduledRetrainingStatus") in (None, "FAILED")),
+           severity=WARNING, needs=("LatestScheduledRetrainingFailedReason", "LatestScheduledRetrainingStatus"),
            pointer="/LatestScheduledRetrainingFailedReason",
            message=lambda ctx: ("a retraining failure reason is present but the status is "
                                 f"{ctx.str('LatestScheduledRetrainingStatus')}"),
@@ -86,9 +96,9 @@ check_that("retraining.reason-only-when-failed", severity=WARNING,
 _RETRAINING_DETAILS = ("LatestScheduledRetrainingModelVersion", "LatestScheduledRetrainingStartTime",
                        "LatestScheduledRetrainingAvailableDataInDays", "LatestScheduledRetrainingFailedReason")
 
-check_that("retraining.details-need-status", needs_any=_RETRAINING_DETAILS,
-           holds="'LatestScheduledRetrainingStatus' in d or not ("
-                 + " or ".join(f"{m!r} in d" for m in _RETRAINING_DETAILS) + ")",
+check_that("retraining.details-need-status",
+           lambda ctx: ctx.has("LatestScheduledRetrainingStatus") or not any(map(ctx.has, _RETRAINING_DETAILS)),
+           needs_any=_RETRAINING_DETAILS,
            pointer="/LatestScheduledRetrainingStatus",
            # the first detail present is enough to name
            message=lambda ctx: (f"{next(m for m in _RETRAINING_DETAILS if ctx.has(m))} is present but "
@@ -96,15 +106,17 @@ check_that("retraining.details-need-status", needs_any=_RETRAINING_DETAILS,
            description="Details of the latest scheduled retraining appear only with LatestScheduledRetrainingStatus.",
            source="logic: they all describe 'the most recent scheduled retraining run', whose status is LatestScheduledRetrainingStatus")
 
-check_that("retraining.success-has-version", needs=("LatestScheduledRetrainingStatus",),
-           holds="d.get('LatestScheduledRetrainingStatus') != 'SUCCESS' or 'LatestScheduledRetrainingModelVersion' in d",
+check_that("retraining.success-has-version",
+           lambda ctx: _retraining_status(ctx) != "SUCCESS" or ctx.has("LatestScheduledRetrainingModelVersion"),
+           needs=("LatestScheduledRetrainingStatus",),
            pointer="/LatestScheduledRetrainingModelVersion",
            message="the latest retraining succeeded but names no model version",
            description="A SUCCESS scheduled retraining names the LatestScheduledRetrainingModelVersion it produced.",
            source="logic: a successful retraining run generates a model version")
 
-check_that("retraining.schedule-has-scheduler", severity=WARNING, needs=("NextScheduledRetrainingStartDate",),
-           holds="'NextScheduledRetrainingStartDate' not in d or 'RetrainingSchedulerStatus' in d",
+check_that("retraining.schedule-has-scheduler",
+           lambda ctx: ctx.has("RetrainingSchedulerStatus") or not ctx.has("NextScheduledRetrainingStartDate"),
+           severity=WARNING, needs=("NextScheduledRetrainingStartDate",),
            pointer="/RetrainingSchedulerStatus",
            message="a next retraining date is present but there is no RetrainingSchedulerStatus",
            description="NextScheduledRetrainingStartDate appears only with a RetrainingSchedulerStatus.",

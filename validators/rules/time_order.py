@@ -10,9 +10,12 @@ from l4e_contract.rules.registry import check_that, not_a_rule
 from l4e_contract.contract.timestamps import describe
 
 
-def _in_order(first: str, second: str) -> str:
-    """The `holds` of first <= second: true unless both are instants and the first is later."""
-    return f"(_a := t({first!r})) is None or (_b := t({second!r})) is None or not _a > _b"
+def _in_order(first: str, second: str, unless: str | None = None):
+    """first <= second, where both are instants (and `unless` is absent)."""
+    def passes(ctx):
+        a, b = ctx.time(first), ctx.time(second)
+        return (unless is not None and ctx.has(unless)) or a is None or b is None or a <= b
+    return passes
 
 
 def _out_of_order(first: str, second: str, why: str):
@@ -24,10 +27,8 @@ def _out_of_order(first: str, second: str, why: str):
 def _pair(rule_id: str, first: str, second: str, why: str, source: str, severity: str = "error",
           description: str | None = None, unless: str | None = None):
     """Register the rule `first <= second` (not checked where `unless` is present)."""
-    holds = _in_order(first, second)
-    check_that(rule_id, holds=holds if unless is None else f"{unless!r} in d or {holds}",
-               pointer=f"/{second}", message=_out_of_order(first, second, why),
-               description=description or f"{first} <= {second}.", source=source, severity=severity,
+    check_that(rule_id, _in_order(first, second, unless), pointer=f"/{second}",
+               message=_out_of_order(first, second, why), description=description or f"{first} <= {second}.", source=source, severity=severity,
                needs=(first, second))
 
 
@@ -67,11 +68,15 @@ _pair("time.evaluation-after-training", "TrainingDataEndTime", "EvaluationDataSt
       description="The evaluation data range does not start before the training data range ends.",
       severity=WARNING)
 
+def _not_before_the_day_of(later: float | None, earlier: float | None) -> bool:
+    """The next date is truncated to a UTC day, so it is compared with the day of the latest run."""
+    return later is None or earlier is None or not later < earlier - earlier % 86400
+
+
 check_that("time.next-retraining-after-latest", severity=WARNING,
            needs=("LatestScheduledRetrainingStartTime", "NextScheduledRetrainingStartDate"),
-           # the next date is truncated to a UTC day, so it is compared with the day of the latest run
-           holds="(_a := t('LatestScheduledRetrainingStartTime')) is None "
-                 "or (_b := t('NextScheduledRetrainingStartDate')) is None or not _b < _a - _a % 86400",
+           passes=lambda ctx: _not_before_the_day_of(ctx.time("NextScheduledRetrainingStartDate"),
+                                                     ctx.time("LatestScheduledRetrainingStartTime")),
            pointer="/NextScheduledRetrainingStartDate",
            message=lambda ctx: (f"next retraining ({describe(ctx.time('NextScheduledRetrainingStartDate'))}) is "
                                 f"before the day of the latest run ({describe(ctx.time('LatestScheduledRetrainingStartTime'))})"),

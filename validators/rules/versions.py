@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from l4e_contract.contract import arns
 from l4e_contract.findings import WARNING
-from l4e_contract.rules.fused import helper
 from l4e_contract.rules.registry import check_that, not_a_rule, rule
 
 # (version number member, its ARN member, its activation time member)
@@ -13,12 +12,7 @@ VERSION_TRIPLES = (
 )
 
 
-def _together(a: str, b: str) -> str:
-    return f"({a!r} in d) == ({b!r} in d)"
-
-
 @rule("version.arn-pair", needs_any=[m for triple in VERSION_TRIPLES for m in triple[:2]],
-      holds=" and ".join(_together(number, arn) for number, arn, _ in VERSION_TRIPLES),
       description="A version number and its ARN appear together (active and previous).",
       source="logic: ActiveModelVersionArn is 'the ARN of the model version used by the inference scheduler', "
              "the version ActiveModelVersion names")
@@ -29,19 +23,7 @@ def number_and_arn_together(ctx):
             yield f"/{absent}", f"{present} is present but {absent} is not"
 
 
-@helper
-def version_arn_names(number, text) -> bool:
-    """Does the version ARN `text` end in /model-version/<number>? True where either is unusable
-    (None: absent or mistyped; the schema names those)."""
-    if number is None or text is None:
-        return True
-    parts = arns.split_version_arn(text)
-    return parts is not None and parts[1] == str(number)
-
-
 @rule("version.arn-number", needs_any=[number for number, _, _ in VERSION_TRIPLES],
-      holds=" and ".join(f"version_arn_names(ctx.int({number!r}), ctx.str({arn!r}))"
-                         for number, arn, _ in VERSION_TRIPLES),
       description="A version ARN ends in /model-version/<that version number>.",
       source="AWS documentation: model version ARN is <model ARN>/model-version/<n>")
 def arn_names_its_number(ctx):
@@ -56,13 +38,8 @@ def arn_names_its_number(ctx):
             yield f"/{arn}", f"{arn} names version {parts[1]!r} but {number} is {n}"
 
 
-helper(arns.split_version_arn)
-
 
 @rule("version.arn-belongs-to-model", needs=("ModelArn",), needs_any=[arn for _, arn, _ in VERSION_TRIPLES],
-      holds="not isinstance(_m := d.get('ModelArn'), str) or "
-            + " and ".join(f"((_p := split_version_arn(d.get({arn!r}))) is None or _p[0] == _m)"
-                           for _, arn, _ in VERSION_TRIPLES),
       description="ActiveModelVersionArn and PreviousActiveModelVersionArn are ModelArn + /model-version/<n>.",
       source="AWS documentation: version ARN is <model ARN>/model-version/<n>; these are versions of this model")
 def version_of_this_model(ctx):
@@ -76,7 +53,6 @@ def version_of_this_model(ctx):
 
 
 @rule("version.activation-time", needs_any=[m for n, _, at in VERSION_TRIPLES for m in (n, at)],
-      holds=" and ".join(_together(number, at) for number, _, at in VERSION_TRIPLES),
       description="An activation time appears exactly when its version does (active and previous).",
       source="documentation: ModelVersionActivatedAt is 'the date the active model version was activated'")
 def activation_time_with_version(ctx):
@@ -86,22 +62,30 @@ def activation_time_with_version(ctx):
             yield f"/{absent}", f"{present} is present but {absent} is not"
 
 
-check_that("version.previous-requires-active", needs=("PreviousActiveModelVersion",),
-           holds="'PreviousActiveModelVersion' not in d or 'ActiveModelVersion' in d",
+check_that("version.previous-requires-active",
+           lambda ctx: ctx.has("ActiveModelVersion") or not ctx.has("PreviousActiveModelVersion"),
+           needs=("PreviousActiveModelVersion",),
            pointer="/ActiveModelVersion",
            message="PreviousActiveModelVersion is present but there is no ActiveModelVersion",
            description="A previous active version implies a current active version.",
            source="documentation: the previous version was active 'prior to the current active model version'")
 
-check_that("version.previous-differs", severity=WARNING, needs=("ActiveModelVersion", "PreviousActiveModelVersion"),
-           holds="(_a := ctx.int('ActiveModelVersion')) is None or _a != ctx.int('PreviousActiveModelVersion')",
+check_that("version.previous-differs",
+           lambda ctx: ctx.int("ActiveModelVersion") is None
+           or ctx.int("ActiveModelVersion") != ctx.int("PreviousActiveModelVersion"),
+           severity=WARNING, needs=("ActiveModelVersion", "PreviousActiveModelVersion"),
            pointer="/PreviousActiveModelVersion",
            message=lambda ctx: f"the previous active version equals the active version ({ctx.int('ActiveModelVersion')})",
            description="The previous active version is not the active version.",
            source="inference: activating the version that is already active is not expected to record a change")
 
-check_that("version.retrained-number", severity=WARNING, needs=("LatestScheduledRetrainingModelVersion",),
-           holds="(_v := ctx.int('LatestScheduledRetrainingModelVersion')) is None or _v >= 2",
+def _not_first_version(ctx) -> bool:
+    version = ctx.int("LatestScheduledRetrainingModelVersion")
+    return version is None or version >= 2
+
+
+check_that("version.retrained-number", _not_first_version,
+           severity=WARNING, needs=("LatestScheduledRetrainingModelVersion",),
            pointer="/LatestScheduledRetrainingModelVersion",
            message=lambda ctx: (f"retraining produced version {ctx.int('LatestScheduledRetrainingModelVersion')}, "
                                 "but version 1 is the model's first"),
@@ -113,7 +97,6 @@ _IMPORT = ("SourceModelVersionArn", "ImportJobStartTime", "ImportJobEndTime")
 
 
 @rule("import.fields-together", needs_any=_IMPORT,
-      holds="('SourceModelVersionArn' in d) == (_st := 'ImportJobStartTime' in d) and (_st or 'ImportJobEndTime' not in d)",
       description="SourceModelVersionArn and ImportJobStartTime appear together; ImportJobEndTime needs ImportJobStartTime.",
       source="documentation: each of the three 'appears if the active model version was imported'")
 def import_fields(ctx):
@@ -126,8 +109,9 @@ def import_fields(ctx):
         yield "/ImportJobStartTime", "ImportJobEndTime is present but ImportJobStartTime is not"
 
 
-check_that("import.in-progress-has-source", severity=WARNING, needs=("Status",),
-           holds="d.get('Status') != 'IMPORT_IN_PROGRESS' or 'SourceModelVersionArn' in d",
+check_that("import.in-progress-has-source",
+           lambda ctx: ctx.doc.get("Status") != "IMPORT_IN_PROGRESS" or ctx.has("SourceModelVersionArn"),
+           severity=WARNING, needs=("Status",),
            pointer="/SourceModelVersionArn",
            message="Status is IMPORT_IN_PROGRESS but SourceModelVersionArn is absent",
            description="A model in IMPORT_IN_PROGRESS names its SourceModelVersionArn.",
