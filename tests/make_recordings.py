@@ -494,6 +494,24 @@ def _previous_without_active():
 
 
 P = examples.valid_wire
+
+
+SERVICE_EVENTS = ("CreatedAt", "LastUpdatedTime", "TrainingExecutionStartTime", "TrainingExecutionEndTime",
+                  "ModelVersionActivatedAt")
+
+
+def _events_in_milliseconds():
+    """The classic mock fault: every event of the service in milliseconds since 1970."""
+    doc = P()
+    return _with(doc, **{m: doc[m] * 1000 for m in SERVICE_EVENTS})
+
+
+def _data_in_microseconds():
+    """Every data time in microseconds, on a model still in its first training (no metrics yet)."""
+    doc = first_training_in_progress()
+    return _with(doc, **{m: doc[m] * 1_000_000 for m in ("TrainingDataStartTime", "TrainingDataEndTime",
+                                                         "EvaluationDataStartTime", "EvaluationDataEndTime")})
+
 INVALID = {
     "form.object": lambda: [P()],
     "schema.enum": lambda: _with(P(), DataPreProcessingConfiguration={"TargetSamplingRate": "PT2M"}),
@@ -515,17 +533,10 @@ INVALID = {
     "embedded.metrics-range-order": lambda: _with(P(), ModelMetrics=P()["ModelMetrics"].replace(
         '"start": "2022-10-18T06:00:00.000000", "end": "2022-10-19T14:30:00.000000"',
         '"start": "2022-10-19T14:30:00.000000", "end": "2022-10-18T06:00:00.000000"')),
-    "embedded.off-condition": lambda: _with(P(), OffCondition="Speed<500"),
     "embedded.schema-json": lambda: _with(P(), Schema=str(examples.SCHEMA)),
-    "import.fields-together": lambda: _without(imported_from_another_account(), "ImportJobStartTime", "ImportJobEndTime"),
     "prose.next-retraining-utc-day": lambda: _with(retrained_by_scheduler(),
                                                   NextScheduledRetrainingStartDate=epoch("2024-01-30T08:00:00")),
     "prose.unlabeled-quality": lambda: _with(trained_unlabeled(), ModelQuality="QUALITY_THRESHOLD_MET"),
-    "retraining.details-need-status": lambda: _without(retrained_by_scheduler(), "LatestScheduledRetrainingStatus"),
-    "retraining.failed-has-reason": lambda: _without(scheduled_retraining_failed(), "LatestScheduledRetrainingFailedReason"),
-    "retraining.success-has-version": lambda: _without(retrained_by_scheduler(), "LatestScheduledRetrainingModelVersion"),
-    "status.failed-has-reason": lambda: _without(training_failed(), "FailedReason"),
-    "status.success-trained": lambda: _without(P(), "TrainingExecutionEndTime"),
     "time.accumulated-inference": lambda: _with(retrained_by_scheduler(),
                                                AccumulatedInferenceDataEndTime=epoch("2023-09-30T23:55:00")),
     "time.activation-order": lambda: _with(retrained_by_scheduler(),
@@ -539,12 +550,12 @@ INVALID = {
     "time.import-job": lambda: _with(imported_from_another_account(), ImportJobEndTime=epoch("2023-08-02T12:31:47.065")),
     "time.training-data-range": lambda: _with(P(), TrainingDataEndTime=epoch("2021-10-01T00:00:00")),
     "time.training-execution": lambda: _with(P(), TrainingExecutionEndTime=epoch("2023-03-14T08:48:05.204")),
-    "version.activation-time": lambda: _without(P(), "ModelVersionActivatedAt"),
     "version.arn-belongs-to-model": lambda: _with(P(), ActiveModelVersionArn=version(
         examples.MODEL_ARN.replace("7f3e2b1c-9a4d-4e8f-b2c6-5d1a0e9f8c34", "2d8e4f60-1b3c-4a5d-9e7f-0a1b2c3d4e5f"), 1)),
     "version.arn-number": lambda: _with(P(), ActiveModelVersionArn=version(examples.MODEL_ARN, 2)),
-    "version.arn-pair": lambda: _without(P(), "ActiveModelVersionArn"),
-    "version.previous-requires-active": _previous_without_active,
+    "time.plausible-event": _events_in_milliseconds,
+    "time.plausible-data": _data_in_microseconds,
+    "import.end-needs-start": lambda: _with(P(), ImportJobEndTime=epoch("2023-03-14T09:40:12.300")),
 }
 
 
@@ -589,6 +600,23 @@ WARNINGS = {
     "version.previous-differs": lambda: _with(retrained_by_scheduler(), PreviousActiveModelVersion=3,
                                              PreviousActiveModelVersionArn=retrained_by_scheduler()["ActiveModelVersionArn"]),
     "version.retrained-number": lambda: _with(retrained_by_scheduler(), LatestScheduledRetrainingModelVersion=1),
+    "embedded.off-condition": lambda: _with(P(), OffCondition="Speed<500"),
+    "import.fields-together": lambda: _without(imported_from_another_account(), "ImportJobStartTime", "ImportJobEndTime"),
+    "retraining.details-need-status": lambda: _without(retrained_by_scheduler(), "LatestScheduledRetrainingStatus"),
+    "retraining.failed-has-reason": lambda: _without(scheduled_retraining_failed(), "LatestScheduledRetrainingFailedReason"),
+    "retraining.success-has-version": lambda: _without(retrained_by_scheduler(), "LatestScheduledRetrainingModelVersion"),
+    "status.failed-has-reason": lambda: _without(training_failed(), "FailedReason"),
+    "status.success-trained": lambda: _without(P(), "TrainingExecutionEndTime"),
+    "version.activation-time": lambda: _without(P(), "ModelVersionActivatedAt"),
+    "version.arn-pair": lambda: _without(P(), "ActiveModelVersionArn"),
+    "version.previous-requires-active": _previous_without_active,
+    "time.after-end-of-support": lambda: _with(P(), LastUpdatedTime=epoch("2026-10-20T08:00:00")),
+    "embedded.metrics-shape": lambda: _with(P(), ModelMetrics=P()["ModelMetrics"].replace(
+        '"num_labeled": 2,', '"num_labeled": "2",')),
+    "embedded.metrics-in-evaluation-window": lambda: _with(P(), ModelMetrics=P()["ModelMetrics"].replace(
+        '"start": "2022-10-16T18:25:00.000000"', '"start": "2022-09-16T18:25:00.000000"')),
+    "embedded.metrics-diagnostics-sum": lambda: _with(P(), ModelMetrics=P()["ModelMetrics"].replace(
+        '"value": 0.31}', '"value": 0.61}')),
 }
 
 

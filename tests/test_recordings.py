@@ -83,11 +83,12 @@ def test_a_broken_model_gets_the_same_verdict_in_every_form(path):
     doc = load_file(path)
     if not isinstance(doc, dict) or l4e_contract.validate(doc).form != "wire":
         pytest.skip("this violation exists in one form only")
+    try:
+        forms = (("parsed", as_parsed(doc)), ("parsed str()", as_parsed(doc, "str")), ("boto3", as_boto3(doc)))
+    except (ValueError, OverflowError):  # milliseconds read as seconds: past year 9999, no text or datetime
+        pytest.skip("a timestamp no calendar date can hold: this violation exists in the wire form only")
     verdicts = {form: (r.rules, r.warning_rules) for form, r in (
-        ("wire", l4e_contract.validate(doc)),
-        ("parsed", l4e_contract.validate(as_parsed(doc))),
-        ("parsed str()", l4e_contract.validate(as_parsed(doc, "str"))),
-        ("boto3", l4e_contract.validate(as_boto3(doc))))}
+        ("wire", l4e_contract.validate(doc)), *((f, l4e_contract.validate(d)) for f, d in forms))}
     assert len(set(map(str, verdicts.values()))) == 1, verdicts
 
 

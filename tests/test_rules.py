@@ -24,6 +24,8 @@ from l4e_contract.contract import committed
 from l4e_contract.findings import ERROR
 from l4e_contract.rules import all_rules as all_rules_of_the_contract
 
+from l4e_contract.contract.timestamps import CLOCK_ROUNDING
+
 from examples import (ACCOUNT, BUCKET, DATASET_ARN, KMS_KEY_ARN, METRICS, MODEL_ARN, as_boto3, as_parsed,
                       epoch, valid_wire)
 
@@ -181,7 +183,8 @@ def same(d):
 
 PAIRS = {
     "time.training-data-range": ("TrainingDataStartTime", "TrainingDataEndTime", same),
-    "time.evaluation-data-range": ("EvaluationDataStartTime", "EvaluationDataEndTime", same),
+    # without metrics: their ranges lie inside the evaluation window (embedded.metrics-in-evaluation-window)
+    "time.evaluation-data-range": ("EvaluationDataStartTime", "EvaluationDataEndTime", lambda d: drop(d, "ModelMetrics")),
     "time.training-execution": ("TrainingExecutionStartTime", "TrainingExecutionEndTime", same),
     "time.created-before-updated": ("CreatedAt", "LastUpdatedTime", same),
     "time.import-job": ("ImportJobStartTime", "ImportJobEndTime", imported),
@@ -201,12 +204,24 @@ def pair_examples(first, second, build, offset):
 PASSING: dict[str, list[Example]] = {}
 FAILING: dict[str, list[Example]] = {}
 
+# events of the service, stamped by its different parts: their order tolerates CLOCK_ROUNDING seconds
+EVENT_PAIRS = {"time.training-execution", "time.created-before-updated", "time.import-job", "time.activation-order",
+               "time.created-before-activation", "time.created-before-retraining", "time.created-before-import",
+               "time.created-before-training"}
+
 for _rule, (_first, _second, _build) in PAIRS.items():
     PASSING[_rule] = [ex(f"{_second} equals {_first}", pair_examples(_first, _second, _build, 0.0)),
                       ex(f"{_second} a second after {_first}", pair_examples(_first, _second, _build, 1.0))]
-    FAILING[_rule] = [ex(f"{_second} an hour before {_first}", pair_examples(_first, _second, _build, -HOUR)),
-                      ex(f"{_second} a millisecond before {_first}",
-                         pair_examples(_first, _second, _build, -0.001), forms=("wire", "parsed", "boto3"))]
+    FAILING[_rule] = [ex(f"{_second} an hour before {_first}", pair_examples(_first, _second, _build, -HOUR))]
+    if _rule in EVENT_PAIRS:
+        PASSING[_rule].append(ex(f"{_second} within clock rounding before {_first}",
+                                 pair_examples(_first, _second, _build, -CLOCK_ROUNDING)))
+        FAILING[_rule].append(ex(f"{_second} a millisecond beyond clock rounding before {_first}",
+                                 pair_examples(_first, _second, _build, -CLOCK_ROUNDING - 0.001),
+                                 forms=("wire", "parsed", "boto3")))
+    else:
+        FAILING[_rule].append(ex(f"{_second} a millisecond before {_first}",
+                                 pair_examples(_first, _second, _build, -0.001), forms=("wire", "parsed", "boto3")))
 
 PASSING["time.created-before-training"].append(
     ex("an imported model may carry training times from before its creation",
@@ -342,6 +357,42 @@ PASSING.update({
     "version.retrained-number": [ex("retraining made version 2", lambda d: retrained(d))],
 })
 
+# --- plausible times, the import job, the metrics of real trainings --------------------------------
+
+MS, US = 1e3, 1e6
+NOT_OFFSET = ("wire", "parsed", "boto3")  # year 9999 and 1970 have no +05:30 text in range
+REAL_METRICS_KEYS = {"data_start_time": "2022-10-01", "data_end_time": "2022-12-31", "labels_present": True,
+                     "model_version_metrics": {"precision": 0.8, "recall": 0.67, "mean_fractional_lead_time": 0.4,
+                                               "auc": 0.91}}
+
+PASSING.update({
+    "time.plausible-event": [
+        ex("events of 2023", lambda d: d),
+        ex("created the day the service was announced", lambda d: put(d, CreatedAt=epoch("2020-12-01T00:00:00"))),
+        ex("exponent form on the wire", lambda d: put(d, CreatedAt=float("1.678786013123E9")), forms=("wire",))],
+    "time.plausible-data": [
+        ex("data of 2022", lambda d: d),
+        ex("data from 1971", lambda d: put(d, TrainingDataStartTime=epoch("1971-01-01T00:00:00")))],
+    "time.after-end-of-support": [
+        ex("updated on the last day of support", lambda d: put(d, LastUpdatedTime=epoch("2026-10-07T23:59:59")))],
+    "import.end-needs-start": [ex("an import that started and ended", lambda d: imported(d)),
+                               ex("an import that started", lambda d: importing(d))],
+    "embedded.metrics-shape": [
+        ex("the keys of real trainings", lambda d: d),
+        ex("newer keys: date-only data times, labels_present, model_version_metrics",
+           metrics(lambda m: m.update(REAL_METRICS_KEYS))),
+        ex("integer diagnostics and durations", metrics(lambda m: m["unknown_event_metrics"].update(
+            total_duration_in_seconds=20700.0)))],
+    "embedded.metrics-in-evaluation-window": [
+        ex("ranges inside the evaluation data range", lambda d: d),
+        ex("a zero-length range at the window's end", metrics(lambda m: m["labeled_ranges"][1].update(
+            start="2022-12-31T00:00:00.000000", end="2022-12-31T00:00:00.000000")))],
+    "embedded.metrics-diagnostics-sum": [
+        ex("fractions that sum to 1", lambda d: d),
+        ex("rounding within the tolerance", metrics(lambda m: m["predicted_ranges"][0]["diagnostics"][0].update(
+            value=0.315)))],
+})
+
 FAILING_MORE: dict[str, list[Example]] = {
     "form.object": [ex("a list of responses", lambda d: [d]), ex("null", lambda d: None),
                     ex("a string", lambda d: json.dumps(d)), ex("a number", lambda d: 42)],
@@ -428,9 +479,6 @@ FAILING_MORE: dict[str, list[Example]] = {
     "embedded.metrics-json": [
         ex("truncated", lambda d: put(d, ModelMetrics=d["ModelMetrics"][:300])),
         ex("a list, not an object", lambda d: put(d, ModelMetrics="[]")),
-        ex("diagnostic value as text", metrics(lambda m: m["predicted_ranges"][0]["diagnostics"][0].update(value="0.31"))),
-        ex("num_labeled as text", metrics(lambda m: m["labeled_event_metrics"].update(num_labeled="2"))),
-        ex("labeled_ranges an object", metrics(lambda m: m.update(labeled_ranges={"start": "x", "end": "y"}))),
         ex("PriorModelMetrics not JSON", lambda d: put(retrained(d), PriorModelMetrics="{'labeled_ranges': []}"))],
     "embedded.metrics-range-order": [
         ex("labeled range reversed", metrics(lambda m: m["labeled_ranges"][0].update(
@@ -460,8 +508,7 @@ FAILING_MORE: dict[str, list[Example]] = {
         ex("a component without Columns", schema_doc(lambda s: s["Components"][1].pop("Columns")))],
     "import.fields-together": [
         ex("source without import job", lambda d: drop(imported(d), "ImportJobStartTime", "ImportJobEndTime")),
-        ex("import job without source", lambda d: put(d, ImportJobStartTime=epoch("2023-03-14T09:26:54.000"))),
-        ex("import end without start", lambda d: drop(imported(d), "ImportJobStartTime"))],
+        ex("import job without source", lambda d: put(d, ImportJobStartTime=epoch("2023-03-14T09:26:54.000")))],
     "import.in-progress-has-source": [ex("importing, no source", lambda d: drop(
         importing(d), "SourceModelVersionArn", "ImportJobStartTime"))],
     "prose.diagnostics-prefix-file": [ex("trained, Prefix is a folder", lambda d: put(
@@ -533,6 +580,40 @@ FAILING_MORE: dict[str, list[Example]] = {
     "version.retrained-number": [ex("retraining made version 1", lambda d: put(
         retrained(d), LatestScheduledRetrainingModelVersion=1))],
 }
+FAILING_MORE.update({
+    "time.plausible-event": [
+        ex("LastUpdatedTime in milliseconds", lambda d: put(d, LastUpdatedTime=d["LastUpdatedTime"] * MS), forms=("wire",)),
+        ex("LastUpdatedTime in microseconds", lambda d: put(d, LastUpdatedTime=d["LastUpdatedTime"] * US), forms=("wire",)),
+        ex("CreatedAt 0", lambda d: put(d, CreatedAt=0.0), forms=NOT_OFFSET),
+        ex("CreatedAt in 2019, before the service", lambda d: put(d, CreatedAt=epoch("2019-06-01T00:00:00"))),
+        ex("LastUpdatedTime in year 9999", lambda d: put(d, LastUpdatedTime=epoch("9999-12-31T00:00:00")),
+           forms=NOT_OFFSET),
+        ex("the next retraining in milliseconds", lambda d: put(
+            retrained(d), NextScheduledRetrainingStartDate=retrained()["NextScheduledRetrainingStartDate"] * MS),
+           forms=("wire",))],
+    "time.plausible-data": [
+        ex("TrainingDataStartTime 0", lambda d: put(d, TrainingDataStartTime=0.0), forms=NOT_OFFSET),
+        ex("EvaluationDataEndTime in milliseconds", lambda d: put(
+            drop(d, "ModelMetrics"), EvaluationDataEndTime=d["EvaluationDataEndTime"] * MS), forms=("wire",)),
+        ex("EvaluationDataEndTime in year 9999", lambda d: put(
+            drop(d, "ModelMetrics"), EvaluationDataEndTime=epoch("9999-12-31T00:00:00")), forms=NOT_OFFSET)],
+    "time.after-end-of-support": [
+        ex("updated after the end of support", lambda d: put(d, LastUpdatedTime=epoch("2026-11-01T00:00:00")))],
+    "import.end-needs-start": [
+        ex("an import that ended and never started", lambda d: put(d, ImportJobEndTime=epoch("2023-03-14T09:40:12.300")))],
+    "embedded.metrics-shape": [
+        ex("diagnostic value as text", metrics(lambda m: m["predicted_ranges"][0]["diagnostics"][0].update(value="0.31"))),
+        ex("num_labeled as text", metrics(lambda m: m["labeled_event_metrics"].update(num_labeled="2"))),
+        ex("labeled_ranges an object", metrics(lambda m: m.update(labeled_ranges={"start": "x", "end": "y"})))],
+    "embedded.metrics-in-evaluation-window": [
+        ex("a predicted range that starts before the evaluation data", metrics(
+            lambda m: m["predicted_ranges"][0].update(start="2022-09-20T00:00:00.000000"))),
+        ex("a labeled range after it", metrics(lambda m: m["labeled_ranges"][1].update(
+            start="2023-01-02T00:00:00.000000", end="2023-01-03T00:00:00.000000")))],
+    "embedded.metrics-diagnostics-sum": [
+        ex("a range whose diagnostics sum to 1.3", metrics(
+            lambda m: m["predicted_ranges"][1]["diagnostics"][0].update(value=0.42)))],
+})
 for _rule, _examples in FAILING_MORE.items():
     FAILING.setdefault(_rule, []).extend(_examples)
 
@@ -619,8 +700,9 @@ def test_every_violation_is_reported_not_the_first():
     doc = put(valid_wire(), ModelName="centrifugal-pump-07", Status="DONE",
               LastUpdatedTime=epoch("2023-03-14T04:00:00"), OffCondition="Speed<500")
     drop(doc, "ActiveModelVersionArn")
-    assert l4e_contract.validate(doc).rules == {"arn.model-name", "schema.enum", "time.created-before-updated",
-                                                "embedded.off-condition", "version.arn-pair"}
+    report = l4e_contract.validate(doc)
+    assert report.rules == {"arn.model-name", "schema.enum", "time.created-before-updated"}
+    assert report.warning_rules == {"embedded.off-condition", "version.arn-pair"}
 
 
 def test_pointers_name_the_member_at_fault():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from l4e_contract.contract.schema_check import check_schema, check_unknown_members, is_valid, json_type
+from l4e_contract.contract.timestamps import as_text, to_epoch
 from l4e_contract.findings import ERROR, Report, Violation
 from l4e_contract.rules import RULES
 from l4e_contract.rules.context import Context
@@ -24,7 +25,7 @@ def _as_json(doc: dict) -> dict:
     A naive datetime becomes text without an offset, which the schema rejects:
     boto3 itself always returns aware datetimes.
     """
-    return {k: (v.isoformat() if isinstance(v, _dt.datetime) else v) for k, v in doc.items()}
+    return {k: (as_text(v) if isinstance(v, _dt.datetime) else v) for k, v in doc.items()}
 
 
 # Which rules apply depends only on which members a response has, and a run meets few such sets
@@ -48,21 +49,27 @@ def applicable_rules(members) -> list:
     return found
 
 
-def validate(response, *, strict: bool = False, rules=None) -> Report:
-    """Check one DescribeModel response; never raises for any response (an unknown id in `rules` is a ValueError).
+def validate(response, *, strict: bool = False, rules=None, captured_at=None) -> Report:
+    """Check one DescribeModel response; never raises for any response (an unknown id in `rules`, or a
+    `captured_at` that is no time, is a ValueError).
 
     `response` is the wire form (the HTTP body as JSON), the parsed form
     (boto3's dict dumped to JSON) or boto3's dict itself. `strict` makes members
     the contract does not know errors instead of warnings. `rules` limits the
-    run to some rule ids (the schema always runs).
+    run to some rule ids (the schema always runs). `captured_at` is when the response
+    was captured (epoch seconds, RFC 3339 text or an aware datetime; default: now):
+    no event in it can be later.
     """
+    captured = None if captured_at is None else to_epoch(captured_at)
+    if captured_at is not None and captured is None:
+        raise ValueError(f"captured_at is not a time: {captured_at!r}")
     if not isinstance(response, dict):
         report = Report()
         report.add(Violation("", "form.object", f"a DescribeModel response is a JSON object, not {json_type(response)}"))
         return report
     if rules is not None and not set(rules) <= RULES.keys():
         raise ValueError(f"unknown rule id(s): {', '.join(sorted(set(rules) - RULES.keys()))}")
-    ctx = Context(response)
+    ctx = Context(response, captured)
     report = Report(form=ctx.form)
     if not is_valid(response):
         # the schema reads JSON values: boto3's datetimes are read as the parsed-form text they stand for

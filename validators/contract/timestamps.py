@@ -18,6 +18,18 @@ _RFC3339 = re.compile(
 )
 _UTC = _dt.timezone.utc
 
+# The windows a real timestamp lies in (rules/time_window.py). Each bound has its basis:
+# - the service was first available as a preview announced on 2020-12-01 (AWS re:Invent 2020):
+#   nothing the service did (create, train, import, activate, retrain) happened before;
+SERVICE_FIRST_AVAILABLE = _dt.datetime(2020, 12, 1, tzinfo=_UTC).timestamp()
+# - AWS ended support for the service on 2026-10-07: an event after that day is suspect, not impossible;
+END_OF_SUPPORT = _dt.datetime(2026, 10, 8, tzinfo=_UTC).timestamp()  # the end of 2026-10-07
+# - nothing has happened after the response was captured; AWS Signature Version 4 tolerates five
+#   minutes between a client's clock and AWS's, the skew this suite allows too.
+CLOCK_SKEW = 300.0
+# - orderings between service events tolerate this much clock rounding between the service's parts
+CLOCK_ROUNDING = 5.0
+
 
 class TimestampError(ValueError):
     pass
@@ -77,8 +89,21 @@ def to_epoch(value) -> float | None:
         except TimestampError:
             return None
     if isinstance(value, _dt.datetime):
-        return value.timestamp() if value.tzinfo is not None else None
+        # aware means utcoffset() is not None (a tzinfo may answer None: Python calls that naive)
+        try:
+            return value.timestamp() if value.utcoffset() is not None else None
+        except Exception:  # a tzinfo is user code: its utcoffset() may raise anything
+            return None
     return None
+
+
+def as_text(value: _dt.datetime) -> str:
+    """Parsed-form text of a datetime, as the schema reads boto3's: isoformat(), which has no offset
+    for a naive one; text that is no timestamp where its tzinfo fails."""
+    try:
+        return value.isoformat()
+    except Exception:  # a tzinfo is user code
+        return "a datetime whose tzinfo fails"
 
 
 def to_text(epoch: float) -> str:

@@ -9,6 +9,8 @@ and kept on the context.
 """
 from __future__ import annotations
 
+import time
+
 from l4e_contract.contract import arns, committed
 from l4e_contract.contract.timestamps import PARSED, TimestampError, form_of, parse_rfc3339, to_epoch
 
@@ -21,12 +23,15 @@ class Context:
     has(name): is the member present. time(name): epoch seconds of a timestamp member,
     whatever its form; None if absent or unusable. stamps(): (member, value, form) of each
     timestamp member present, in schema order. form: that of the first timestamp.
+    captured_at: when the response was captured, in epoch seconds.
     """
 
-    __slots__ = ("doc", "form", "_stamps", "_times", "_text_errors", "_arns", "memo")
+    __slots__ = ("doc", "form", "captured_at", "_stamps", "_times", "_text_errors", "_arns", "memo")
 
-    def __init__(self, doc: dict):
+    def __init__(self, doc: dict, captured_at: float | None = None):
         self.doc = doc
+        # when the response was captured (epoch seconds): nothing in it happened later. Now, unless told.
+        self.captured_at = time.time() if captured_at is None else captured_at
         times, stamps, errors = {}, [], {}
         for m in committed.timestamp_members():
             if m not in doc:

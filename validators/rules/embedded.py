@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 import re
 
+from l4e_contract.contract.timestamps import describe
 from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, rule
 
@@ -150,18 +151,28 @@ def sensors(ctx) -> set[str] | None:
 
 # --- ModelMetrics / PriorModelMetrics --------------------------------------
 #
-# Four rules read each metrics document. One walk (`metrics_facts`) finds, for all of them,
-# the first shape problem, every range out of order, the count findings and the first
-# diagnostic naming no sensor; each rule reports its part.
+# Several rules read each metrics document. One walk (`metrics_facts`) finds, for all of them,
+# whether it is an object, the first shape problem of a known key, every range out of order, the
+# ranges' times, the count findings, the first diagnostic naming no sensor and each range's sum of
+# diagnostics; each rule reports its part.
+#
+# What real trainings wrote (aws-samples notebooks, 2021-2022; docs/evidence/model-metrics.md):
+# range times are ISO text with no offset (read as UTC, as the service's data times are), ranges may
+# be zero-length, each predicted range's diagnostics name every sensor with fractions summing to 1,
+# and newer models add keys (data_start_time, labels_present, model_version_metrics...): new keys
+# are allowed.
 
 class MetricsFacts:
-    __slots__ = ("problem", "order", "counts", "sensor")
+    __slots__ = ("problem", "shape", "order", "ranges", "counts", "sensor", "sums")
 
     def __init__(self):
-        self.problem = None  # embedded.metrics-json: the first shape problem (after "is not JSON")
+        self.problem = None  # embedded.metrics-json: "is not a JSON object"
+        self.shape = None    # embedded.metrics-shape: the first known key of another shape than the samples'
         self.order = []      # embedded.metrics-range-order: messages, in document order
+        self.ranges = []     # (key, index, start, end): each range whose two times read as ISO text
         self.counts = []     # embedded.metrics-counts: messages
         self.sensor = None   # embedded.metrics-sensor-names: the first message, if any
+        self.sums = []       # (index, sum of its diagnostics' values): each predicted range with numbers only
 
 
 _fromisoformat = _dt.datetime.fromisoformat
@@ -169,10 +180,10 @@ _fromisoformat = _dt.datetime.fromisoformat
 
 def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool, known) -> None:
     if not isinstance(items, list):
-        facts.problem = facts.problem or f"{key} is not a list"
+        facts.shape = facts.shape or f"{key} is not a list"
         return
     # locals, written back at the end: metrics hold hundreds of diagnostics
-    problem, sensor, order = facts.problem, facts.sensor, facts.order
+    problem, sensor, order = facts.shape, facts.sensor, facts.order
     for i, r in enumerate(items):
         if not isinstance(r, dict):
             problem = problem or f"{key}[{i}] is not {{start, end}} with text values"
@@ -196,6 +207,8 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
                 order.append(f"{m}: {key}[{i}] mixes times with and without an offset")
             elif t0 > t1:
                 order.append(f"{m}: {key}[{i}] ends ({end}) before it starts ({start})")
+            else:
+                facts.ranges.append((key, i, t0, t1))
         else:
             problem = problem or f"{key}[{i}] is not {{start, end}} with text values"
         if not with_diagnostics:
@@ -208,6 +221,7 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
                 problem = problem or f"{key}[{i}].diagnostics is not a list of {{name, value}}"
             continue
         shape_ok = True
+        total = 0.0
         for d in diags:
             if not isinstance(d, dict):
                 shape_ok = False
@@ -217,7 +231,9 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
                 shape_ok = False
                 continue
             v = d.get("value")
-            if v.__class__ is not float and not _is_num(v):
+            if _is_num(v):
+                total += v
+            else:
                 shape_ok = False
             # a name of the Schema holds a backslash, so only other names need the two tests
             if sensor is None and (known is None or name not in known):
@@ -227,7 +243,9 @@ def _ranges(facts: MetricsFacts, m: str, key: str, items, with_diagnostics: bool
                     sensor = f"{m}: diagnostic {name[:80]!r} is not a sensor of the Schema"
         if not shape_ok and texts:
             problem = problem or f"{key}[{i}].diagnostics is not a list of {{name, value}}"
-    facts.problem, facts.sensor = problem, sensor
+        elif shape_ok and diags:
+            facts.sums.append((i, total))
+    facts.shape, facts.sensor = problem, sensor
 
 
 def _counts_problem(obj, where, ints, nums) -> str | None:
@@ -252,12 +270,12 @@ def _metrics_walk(m: str, doc, known) -> MetricsFacts:
     if "predicted_ranges" in doc:
         _ranges(facts, m, "predicted_ranges", doc["predicted_ranges"], True, known)
     lem = doc.get("labeled_event_metrics")
-    if "labeled_event_metrics" in doc and facts.problem is None:
-        facts.problem = _counts_problem(lem, "labeled_event_metrics",
-                                        ("num_labeled", "num_identified"), ("total_warning_time_in_seconds",))
-    if "unknown_event_metrics" in doc and facts.problem is None:
-        facts.problem = _counts_problem(doc["unknown_event_metrics"], "unknown_event_metrics",
-                                        ("num_identified",), ("total_duration_in_seconds",))
+    if "labeled_event_metrics" in doc and facts.shape is None:
+        facts.shape = _counts_problem(lem, "labeled_event_metrics",
+                                      ("num_labeled", "num_identified"), ("total_warning_time_in_seconds",))
+    if "unknown_event_metrics" in doc and facts.shape is None:
+        facts.shape = _counts_problem(doc["unknown_event_metrics"], "unknown_event_metrics",
+                                      ("num_identified",), ("total_duration_in_seconds",))
     if isinstance(lem, dict):
         labeled, identified = lem.get("num_labeled"), lem.get("num_identified")
         if _is_int(labeled) and _is_int(identified) and identified > labeled:
@@ -281,15 +299,27 @@ def metrics_facts(ctx, m: str) -> tuple[str | None, MetricsFacts | None]:
 
 
 @rule("embedded.metrics-json", needs_any=METRICS_MEMBERS,
-      description="ModelMetrics and PriorModelMetrics are JSON objects whose known keys have the documented shape; new keys are allowed.",
-      source="documentation: 'the JSON content of the metrics created when evaluating the model'; keys from AWS documentation")
+      description="ModelMetrics and PriorModelMetrics are JSON objects.",
+      source="documentation: ModelMetrics is 'the JSON content of the metrics created when evaluating the model'; "
+             "PriorModelMetrics is a 'JSON-formatted object'")
 def metrics_json(ctx):
     for m in METRICS_MEMBERS:
         problem, facts = metrics_facts(ctx, m)
         if problem:
             yield f"/{m}", f"{m} {problem}"
         elif facts is not None and facts.problem is not None:
-            yield f"/{m}", f"{m}: {facts.problem}"
+            yield f"/{m}", f"{m} {facts.problem}"
+
+
+@rule("embedded.metrics-shape", severity=WARNING, needs_any=METRICS_MEMBERS,
+      description="The metrics' known keys have the shapes real trainings wrote (ranges of {start, end} text, "
+                  "diagnostics of {name, value}, integer counts, number durations); new keys are allowed.",
+      source="samples: AWS documentation examples and aws-samples notebook outputs; the shapes are not specified")
+def metrics_shape(ctx):
+    for m in METRICS_MEMBERS:
+        _, facts = metrics_facts(ctx, m)
+        if facts is not None and facts.shape is not None:
+            yield f"/{m}", f"{m}: {facts.shape}"
 
 
 @rule("embedded.metrics-range-order", needs_any=METRICS_MEMBERS,
@@ -342,12 +372,13 @@ def _off_condition_readable(ctx) -> bool:
     return not text or off_condition_sensor(text) is not None
 
 
-check_that("embedded.off-condition", _off_condition_readable, needs=("OffCondition",),
+check_that("embedded.off-condition", _off_condition_readable, severity=WARNING, needs=("OffCondition",),
            pointer="/OffCondition",
            message=lambda ctx: (f"{ctx.str('OffCondition')[:80]!r} is not component\\sensor<value "
                                 "or component\\sensor>value"),
            description="OffCondition is component\\sensor<value or component\\sensor>value.",
-           source="AWS documentation: the off condition names one sensor, a < or >, and a number")
+           source="samples: the grammar comes from an aws-samples docstring (one sensor, a < or >, and a number); "
+                  "the API documents OffCondition only as a string")
 
 def _off_condition_sensor_known(ctx) -> bool:
     known, sensor = sensors(ctx), off_condition_sensor(ctx.doc.get("OffCondition"))
@@ -360,3 +391,50 @@ check_that("embedded.off-condition-sensor", _off_condition_sensor_known, severit
            message=lambda ctx: f"{off_condition_sensor(ctx.str('OffCondition'))[:80]!r} is not a sensor of the Schema",
            description="The sensor of OffCondition is a sensor of the Schema.",
            source="documentation: the asset 'associated with this sensor' is shut off; the sensor is one of the model's inputs")
+
+
+# --- ModelMetrics against the rest of the response -------------------------------------------------
+
+def _as_utc(moment: _dt.datetime) -> float:
+    """Epoch seconds of a range time; one without an offset is UTC, as the service's data times are."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=_dt.timezone.utc)).timestamp()
+
+
+@rule("embedded.metrics-in-evaluation-window", severity=WARNING,
+      needs=("ModelMetrics", "EvaluationDataStartTime", "EvaluationDataEndTime"),
+      description="Every labeled and predicted range of ModelMetrics lies inside the evaluation data range "
+                  "(range times without an offset read as UTC).",
+      source="documentation: ModelMetrics 'show an aggregated summary of the model's performance within the "
+             "evaluation time range'; reading offset-less times as UTC is an inference")
+def metrics_in_evaluation_window(ctx):
+    start, end = ctx.time("EvaluationDataStartTime"), ctx.time("EvaluationDataEndTime")
+    _, facts = metrics_facts(ctx, "ModelMetrics")
+    if start is None or end is None or start > end or facts is None:  # a reversed window is time.evaluation-data-range's
+        return
+    for key, i, t0, t1 in facts.ranges:
+        try:
+            outside = _as_utc(t0) < start or _as_utc(t1) > end
+        except (OverflowError, OSError, ValueError):  # year 1 or 9999 with an offset: no epoch seconds
+            outside = True
+        if outside:
+            yield "/ModelMetrics", (f"ModelMetrics: {key}[{i}] ({t0.isoformat()} to {t1.isoformat()}) is not inside "
+                                    f"the evaluation data range ({describe(start)} to {describe(end)})")
+            return  # one is enough: the others usually share the cause
+
+
+# Real diagnostics are fractions written with a few decimals; 51 of them rounded to 5 decimals stray
+# from 1 by far less than this.
+DIAGNOSTICS_SUM_TOLERANCE = 0.01
+
+
+@rule("embedded.metrics-diagnostics-sum", severity=WARNING, needs_any=METRICS_MEMBERS,
+      description=f"The diagnostics values of each predicted range sum to 1 (within {DIAGNOSTICS_SUM_TOLERANCE}).",
+      source="samples: in real trainings' metrics each predicted range's diagnostics give every sensor's share "
+             "of the anomaly, fractions that sum to 1 (docs/evidence/model-metrics.md)")
+def metrics_diagnostics_sum(ctx):
+    for m in METRICS_MEMBERS:
+        _, facts = metrics_facts(ctx, m)
+        for i, total in facts.sums if facts is not None else ():
+            if abs(total - 1.0) > DIAGNOSTICS_SUM_TOLERANCE:
+                yield f"/{m}", f"{m}: the diagnostics of predicted_ranges[{i}] sum to {total:.6g}, not 1"
+                break  # one range per document: the others usually share the cause

@@ -157,7 +157,8 @@ def build(stage, bits, edge, rnd, *, labels=None, kms=None, off_condition=None, 
         if stage == "imported":
             t = times["ImportJobEndTime"] = later(t)
             if rnd.random() < 0.5:  # the source's training, before this model existed
-                src_end = created - rnd.randint(0, 365 * v.DAY_MS)
+                # still an event of the service: after it was first available (time.plausible-event)
+                src_end = max(created - rnd.randint(0, 365 * v.DAY_MS), v.FIRST_EVENT_MS + v.DAY_MS)
                 times["TrainingExecutionStartTime"] = src_end - rnd.randint(0, v.DAY_MS)
                 times["TrainingExecutionEndTime"] = src_end
     else:
@@ -202,7 +203,9 @@ def build(stage, bits, edge, rnd, *, labels=None, kms=None, off_condition=None, 
         doc["RetrainingSchedulerStatus"] = rnd.choice(committed.enum("RetrainingSchedulerStatus"))
         if scheduler or rnd.random() < 0.8:
             base = times.get("LatestScheduledRetrainingStartTime", t)
-            times["NextScheduledRetrainingStartDate"] = v.midnight(base) + v.DAY_MS * rnd.randint(0, 60)
+            # no later than the end of support (time.after-end-of-support)
+            times["NextScheduledRetrainingStartDate"] = min(v.midnight(base) + v.DAY_MS * rnd.randint(0, 60),
+                                                            v.midnight(v.LAST_EVENT_MS))
 
     if versions and rnd.random() < 0.5:
         start = times["AccumulatedInferenceDataStartTime"] = later(times["ModelVersionActivatedAt"])

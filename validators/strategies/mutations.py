@@ -18,7 +18,7 @@ from typing import Callable
 from hypothesis import strategies as st
 
 from l4e_contract.contract import committed
-from l4e_contract.contract.timestamps import to_epoch
+from l4e_contract.contract.timestamps import CLOCK_ROUNDING, END_OF_SUPPORT, to_epoch
 from l4e_contract.strategies import values as v
 from l4e_contract.strategies.lifecycle import IMPORTED, LIFECYCLES, RETRAINING, WITH_VERSION, sampling_rates
 
@@ -64,7 +64,8 @@ def put(doc, m, value_ms: int):
 
 _SEEDS = st.integers(0, 2**32 - 1)
 _STEPS = st.integers(0, v.DAY_MS)
-_DELTAS = st.integers(1, 30 * v.DAY_MS)
+# past the few seconds of clock rounding that orderings between service events tolerate
+_DELTAS = st.integers(int(CLOCK_ROUNDING * 1000) + 1, 30 * v.DAY_MS)
 
 
 def rnd(draw) -> random.Random:
@@ -385,18 +386,52 @@ def _metrics_counts(draw, doc, facts):
     return _reembed(doc, "ModelMetrics", change)
 
 
-@mutation("embedded.metrics-json", "ModelMetrics is not JSON, or a known key has the wrong shape", lifecycles=VERSIONED)
+@mutation("embedded.metrics-json", "ModelMetrics is not JSON, or not an object", lifecycles=VERSIONED)
 def _metrics_json(draw, doc, facts):
-    how = draw(st.sampled_from(["truncated", "not-object", "ranges", "counts"]))
-    if how == "truncated":
+    if draw(st.booleans()):
         text = json.dumps(json.loads(doc["ModelMetrics"]))
         doc["ModelMetrics"] = text[:draw(st.integers(1, len(text) - 1))]
         return doc
-    return _reembed(doc, "ModelMetrics", {
-        "not-object": lambda m: [m],
-        "ranges": lambda m: {**m, "predicted_ranges": {"start": "x"}},
-        "counts": lambda m: {**m, "unknown_event_metrics": {"num_identified": "1"}},
-    }[how])
+    return _reembed(doc, "ModelMetrics", lambda m: [m])
+
+
+@mutation("embedded.metrics-shape", "a known key of ModelMetrics has another shape than real trainings wrote",
+          lifecycles=VERSIONED)
+def _metrics_shape(draw, doc, facts):
+    return _reembed(doc, "ModelMetrics", draw(st.sampled_from([
+        lambda m: {**m, "predicted_ranges": {"start": "x"}},
+        lambda m: {**m, "unknown_event_metrics": {"num_identified": "1"}},
+    ])))
+
+
+def _evaluation_start(doc) -> str:
+    """A zero-length range at the start of the evaluation window: inside it, whatever else changes."""
+    return v.iso_naive(ms(doc, "EvaluationDataStartTime"))
+
+
+@mutation("embedded.metrics-in-evaluation-window", "a predicted range lies before the evaluation data",
+          lifecycles=VERSIONED, inline_schema=True)
+def _outside_window(draw, doc, facts):
+    before = v.iso_naive(ms(doc, "EvaluationDataStartTime") - delta(draw))
+    diagnostics = [{"name": n, "value": s} for n, s in zip(facts["sensors"], v.shares(rnd(draw), len(facts["sensors"])))]
+
+    def change(m):
+        m["predicted_ranges"].append({"start": before, "end": before, "diagnostics": diagnostics})
+        return m
+    return _reembed(doc, "ModelMetrics", change)
+
+
+@mutation("embedded.metrics-diagnostics-sum", "a predicted range's diagnostics do not sum to 1",
+          lifecycles=VERSIONED, inline_schema=True)
+def _diagnostics_sum(draw, doc, facts):
+    at = _evaluation_start(doc)
+    share = draw(st.sampled_from([0.5, 0.9, 1.2, 2.0]))
+
+    def change(m):
+        m["predicted_ranges"].append({"start": at, "end": at,
+                                      "diagnostics": [{"name": facts["sensors"][0], "value": share}]})
+        return m
+    return _reembed(doc, "ModelMetrics", change)
 
 
 @mutation("embedded.metrics-range-order", "a predicted range ends before it starts", lifecycles=VERSIONED)
@@ -415,9 +450,10 @@ def _range_order(draw, doc, facts):
 def _sensor_names(draw, doc, facts):
     name = draw(st.sampled_from([s + "X" for s in facts["sensors"]] + ["NoComponent"]))
 
+    at = _evaluation_start(doc)
+
     def change(m):
-        m["predicted_ranges"].append({"start": v.iso_naive(v.FIRST_EVENT_MS), "end": v.iso_naive(v.FIRST_EVENT_MS),
-                                      "diagnostics": [{"name": name, "value": 0.5}]})
+        m["predicted_ranges"].append({"start": at, "end": at, "diagnostics": [{"name": name, "value": 1.0}]})
         return m
     return _reembed(doc, "ModelMetrics", change)
 
@@ -470,9 +506,16 @@ def _schema_json(draw, doc, facts):
 
 # --- import -------------------------------------------------------------------------
 
-@mutation("import.fields-together", "an imported model has no ImportJobStartTime", lifecycles=tuple(IMPORTED))
+@mutation("import.fields-together", "an imported model has no import job", lifecycles=tuple(IMPORTED))
 def _import_fields(draw, doc, facts):
     del doc["ImportJobStartTime"]
+    doc.pop("ImportJobEndTime", None)
+    return doc
+
+
+@mutation("import.end-needs-start", "an import job that ended and never started", lifecycles=TRAINED_HERE)
+def _import_end(draw, doc, facts):
+    put(doc, "ImportJobEndTime", ms(doc, "CreatedAt") + draw(_STEPS))
     return doc
 
 
@@ -669,6 +712,30 @@ def _activated_before_created(draw, doc, facts):
 def _next_before_latest(draw, doc, facts):
     latest = ms(doc, "LatestScheduledRetrainingStartTime")
     put(doc, "NextScheduledRetrainingStartDate", v.midnight(latest) - v.DAY_MS * draw(st.integers(1, 30)))
+    return doc
+
+
+# --- plausible times -------------------------------------------------------------------
+
+@mutation("time.plausible-event", "a service event is 0 (unset) or before the service existed")
+def _implausible_event(draw, doc, facts):
+    # CreatedAt: every other event follows it, so moving it earlier breaks no ordering
+    put(doc, "CreatedAt", draw(st.sampled_from([0, v.FIRST_EVENT_MS - 400 * v.DAY_MS - draw(_STEPS)])))
+    return doc
+
+
+@mutation("time.plausible-data", "a data time is 0 (unset)", lifecycles=VERSIONED)
+def _implausible_data(draw, doc, facts):
+    put(doc, "TrainingDataStartTime", 0)  # the start of the first range: no ordering breaks
+    return doc
+
+
+END_OF_SUPPORT_MS = int(END_OF_SUPPORT * 1000)
+
+
+@mutation("time.after-end-of-support", "the model was updated after the service's end of support")
+def _after_end_of_support(draw, doc, facts):
+    put(doc, "LastUpdatedTime", END_OF_SUPPORT_MS + draw(st.integers(1, 30 * v.DAY_MS)))
     return doc
 
 

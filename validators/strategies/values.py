@@ -296,9 +296,16 @@ def sensor_names(components) -> list[str]:
     return [f"{c}\\{s}" for c, cols in components.items() for s in cols]
 
 
+def shares(rnd: random.Random, n: int) -> list[float]:
+    """n fractions that sum to 1, as real diagnostics do (each sensor's share of an anomaly)."""
+    weights = [rnd.random() + 1e-3 for _ in range(n)]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
 def metrics_doc(rnd: random.Random, sensors: list[str], start_ms: int, end_ms: int, labeled: bool) -> dict:
-    """ModelMetrics of the documented shape over [start, end]: ranges in order, counts that agree,
-    diagnostics naming the Schema's sensors."""
+    """ModelMetrics of the shape real trainings wrote over [start, end] (the evaluation window): ranges in
+    order, counts that agree, diagnostics naming every sensor of the Schema with shares that sum to 1."""
     span = max(end_ms - start_ms, 0)
 
     def ranges(k):
@@ -314,7 +321,7 @@ def metrics_doc(rnd: random.Random, sensors: list[str], start_ms: int, end_ms: i
                                   "total_warning_time_in_seconds": rnd.randint(0, 86400 * identified)},
         "predicted_ranges": [
             {"start": iso_naive(s), "end": iso_naive(e),
-             "diagnostics": [{"name": n, "value": round(rnd.random(), 5)} for n in sensors]}
+             "diagnostics": [{"name": n, "value": share} for n, share in zip(sensors, shares(rnd, len(sensors)))]}
             for s, e in predicted],
         "unknown_event_metrics": {"num_identified": rnd.randint(0, 5),
                                   "total_duration_in_seconds": rnd.randint(0, 86400)},
