@@ -590,8 +590,8 @@ WARNINGS = {
     "status.metrics-need-training": lambda: _with(training_failed(), ModelQuality="CANNOT_DETERMINE_QUALITY"),
     "status.reason-only-when-failed": lambda: _with(P(), FailedReason=(
         "Training data for component motor has no valid rows in the evaluation range.")),
-    "status.success-has-active-version": lambda: _without(P(), "ActiveModelVersion", "ActiveModelVersionArn",
-                                                          "ModelVersionActivatedAt"),
+    "status.success-has-active-version": lambda: _without(imported_from_another_account(), "ActiveModelVersion",
+                                                          "ActiveModelVersionArn", "ModelVersionActivatedAt"),
     "time.created-before-import": lambda: _with(imported_from_another_account(),
                                                ImportJobStartTime=epoch("2023-08-02T13:19:58.004")),
     "time.evaluation-after-training": lambda: _with(P(), EvaluationDataStartTime=epoch("2022-09-01T00:00:00")),

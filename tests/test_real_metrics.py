@@ -32,10 +32,6 @@ MAX_LENGTH_ERRS = pytest.mark.xfail(strict=True, reason=(
     "schema.maxLength errs: botocore's ModelMetrics max is 50,000 characters, and real models' metrics "
     "run to hundreds of KB (67 ranges x 50 sensors) or megabytes (1179 ranges x 124 sensors); "
     "issue 11 point 5: a deviation, a warning at most"))
-ACTIVE_VERSION_WARNS = pytest.mark.xfail(strict=True, reason=(
-    "status.success-has-active-version warns: SUCCESS models trained before model versions existed "
-    "(2021-2022 outputs list no ActiveModelVersion key) have none; the warning rests on inference"))
-
 # Each metrics document in a real-shaped response whose Schema its diagnostics name; the newer
 # keys came with model versions, so their host has an active version.
 HOSTS = {"water-pump-2022": real_shaped.water_pump_response,
@@ -198,8 +194,8 @@ def _unexpected_warnings(report):
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param("water-pump-2022-06", marks=ACTIVE_VERSION_WARNS),
-    pytest.param("centrifugal-pump-2022-05", marks=ACTIVE_VERSION_WARNS),
+    "water-pump-2022-06",
+    "centrifugal-pump-2022-05",
 ])
 def test_real_shaped_response_warns_at_most_of_the_metrics_length(name):
     report = l4e_contract.validate(real_shaped.RESPONSES[name]())
@@ -207,8 +203,8 @@ def test_real_shaped_response_warns_at_most_of_the_metrics_length(name):
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param("water-pump-2022", marks=ACTIVE_VERSION_WARNS),
-    pytest.param("centrifugal-pump-2021", marks=ACTIVE_VERSION_WARNS),
+    "water-pump-2022",
+    "centrifugal-pump-2021",
     "newer-keys-unlabelled",
     "newer-keys-labelled",
 ])
@@ -218,9 +214,9 @@ def test_real_metrics_document_warns_at_most_of_its_length(name):
 
 
 def test_no_other_warning_fires_on_real_metrics():
-    """Besides the length, only the warning the xfail marks above name may fire today: a new rule
-    that warns on real-shaped data shows here by its id."""
+    """Besides the length, no warning fires on real metrics: a new rule that warns on real-shaped data
+    shows here by its id."""
     fired = set()
     for name in real_shaped.METRICS:
         fired |= {w.rule for w in _unexpected_warnings(l4e_contract.validate(_in_response(name)))}
-    assert fired <= {"status.success-has-active-version"}
+    assert fired == set()

@@ -333,7 +333,9 @@ PASSING.update({
     "status.metrics-need-training": [ex("trained", lambda d: d),
                                      ex("retraining running, version 1 still active", lambda d: put(d, Status="IN_PROGRESS"))],
     "status.reason-only-when-failed": [ex("FAILED with reason", lambda d: failed(d))],
-    "status.success-has-active-version": [ex("SUCCESS with version", lambda d: d)],
+    "status.success-has-active-version": [ex("SUCCESS with version", lambda d: d),
+                                          ex("SUCCESS before versions existed: no version member at all",
+                                             lambda d: drop(d, *ACTIVE))],
     "status.success-trained": [ex("trained here", lambda d: d),
                                ex("imported: no training here", lambda d: imported(d))],
     "time.evaluation-after-training": [ex("evaluation starts as training ends", lambda d: d),
@@ -549,7 +551,7 @@ FAILING_MORE: dict[str, list[Example]] = {
         ex("first training running with ModelMetrics", lambda d: put(in_progress(d), ModelMetrics=json.dumps(METRICS)))],
     "status.reason-only-when-failed": [ex("SUCCESS with a reason", lambda d: put(
         d, FailedReason="Training data for component motor has no valid rows."))],
-    "status.success-has-active-version": [ex("SUCCESS, no version", lambda d: drop(d, *ACTIVE))],
+    "status.success-has-active-version": [ex("imported, SUCCESS, no version", lambda d: drop(imported(d), *ACTIVE))],
     "status.success-trained": [ex("no end", lambda d: drop(d, "TrainingExecutionEndTime")),
                                ex("no start", lambda d: drop(d, "TrainingExecutionStartTime"))],
     "time.evaluation-after-training": [ex("evaluation overlaps training", lambda d: put(

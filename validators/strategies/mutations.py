@@ -634,7 +634,8 @@ def _extra_reason(draw, doc, facts):
     return doc
 
 
-@mutation("status.success-has-active-version", "a SUCCESS model with no version at all", lifecycles=SUCCESS_STAGES)
+@mutation("status.success-has-active-version", "an imported or retrained SUCCESS model with no version at all",
+          lifecycles=tuple(s for s in SUCCESS_STAGES if s in IMPORTED or s in RETRAINING))
 def _no_version(draw, doc, facts):
     for m in ("ActiveModelVersion", "ActiveModelVersionArn", "ModelVersionActivatedAt",
               "PreviousActiveModelVersion", "PreviousActiveModelVersionArn", "PreviousModelVersionActivatedAt"):
