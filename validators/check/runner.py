@@ -6,6 +6,7 @@ then run each rule that can apply to a response with these members, and sort wha
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Mapping
 
 from l4e_contract.contract.schema_check import check_schema, check_unknown_members, is_valid, json_type
 from l4e_contract.contract.timestamps import as_text, to_epoch
@@ -63,6 +64,14 @@ def validate(response, *, strict: bool = False, rules=None, captured_at=None) ->
     captured = None if captured_at is None else to_epoch(captured_at)
     if captured_at is not None and captured is None:
         raise ValueError(f"captured_at is not a time: {captured_at!r}")
+    if isinstance(response, Mapping) and not isinstance(response, dict):
+        try:  # a user's Mapping (a fake's response, say) is an object like any dict
+            response = dict(response)
+        except Exception as exc:  # its own code may fail
+            report = Report()
+            report.add(Violation("", "form.object", f"a {type(response).__name__} that cannot be read as an object "
+                                                    f"({exc.__class__.__name__})"))
+            return report
     if not isinstance(response, dict):
         report = Report()
         report.add(Violation("", "form.object", f"a DescribeModel response is a JSON object, not {json_type(response)}"))

@@ -27,4 +27,9 @@ def compile_pattern(pattern: str) -> "regress.Regex":
 
 
 def search(pattern: str, text: str) -> bool:
-    return compile_pattern(pattern).find(text) is not None
+    try:
+        return compile_pattern(pattern).find(text) is not None
+    except UnicodeEncodeError:
+        # a lone surrogate ("\ud800" is legal JSON) is no Unicode text, and the engine reads only text:
+        # it is searched as U+FFFD, which no class of the model's patterns admits where it would not
+        return compile_pattern(pattern).find(text.encode("utf-8", "replace").decode("utf-8")) is not None

@@ -111,9 +111,36 @@ def is_valid(instance) -> bool:
         return False
 
 
+# No member of the model nests more than three levels; a value nested thousands deep cannot be
+# worded by jsonschema (its messages quote the value), so such members are named by a depth walk.
+MODEL_DEPTH = 8
+
+
+def _depth_over(value, limit: int) -> bool:
+    """Does `value` nest deeper than `limit` containers? Iterative: it must not recurse itself."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
+
+
 def check_schema(instance) -> Iterator[Violation]:
     if is_valid(instance):
         return
+    try:
+        found = list(_schema_errors(instance))
+    except RecursionError:
+        found = [Violation(pointer_of([m]), "schema.type",
+                           f"nests more than {MODEL_DEPTH} levels deep: no shape of the model does")
+                 for m, v in instance.items() if _depth_over(v, MODEL_DEPTH)] if isinstance(instance, dict) else []
+    yield from found
+
+
+def _schema_errors(instance) -> Iterator[Violation]:
     required_seen = set()
     for err in _validator().iter_errors(instance):
         pointer = pointer_of(err.absolute_path)
