@@ -29,6 +29,15 @@ def broken_body(name: str = BROKEN_RULE) -> dict:
     return {k: v.replace("centrifugal-pump-7", name) if isinstance(v, str) else v for k, v in doc.items()}
 
 
+def wire_body(model: str) -> dict:
+    """The bundled wire recording `serve` answers for `model`."""
+    for path in sorted(VALID_WIRE.glob("*.json")):
+        doc = json.loads(path.read_text())
+        if doc.get("ModelName") == model:
+            return doc
+    raise LookupError(model)
+
+
 @contextmanager
 def local_zone(name: str):
     """The process's local zone set to `name` (botocore parses timestamps into it), then put back."""
