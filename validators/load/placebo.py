@@ -46,7 +46,7 @@ def parse_zone(text: str) -> _dt.tzinfo:
 
 def is_placebo(doc) -> bool:
     """placebo's shape: exactly a status code and the parsed data, nothing else."""
-    return (isinstance(doc, dict) and doc.keys() == {"status_code", "data"}
+    return (isinstance(doc, dict) and len(doc) == 2 and "status_code" in doc and "data" in doc
             and isinstance(doc["status_code"], int) and not isinstance(doc["status_code"], bool))
 
 
