@@ -206,3 +206,21 @@ def test_the_plugin_runs_a_test_per_describe_model_interaction(recordings, pytes
     ])
     result.stdout.fnmatch_lines(["*recorded error ResourceNotFoundException (HTTP 400)*"])
     result.stdout.fnmatch_lines(["*calls.yaml: malformed JSON*"])
+
+
+def test_yaml_aliases_cannot_multiply_the_work_past_the_size_bound(recordings, tmp_path, monkeypatch, capsys):
+    """An alias costs a few bytes and repeats a whole interaction: the bodies read are bounded together."""
+    text = (recordings / "clean" / "ok.yml").read_text()
+    doc = cassettes.parse_yaml(text.encode())
+    one = doc["interactions"][1]
+    body_size = len(one["response"]["body"]["string"])
+    bomb = {"interactions": [one] * 10_000, "version": 1}  # PyYAML writes the repeats as aliases
+    path = tmp_path / "bomb.yaml"
+    path.write_text(yaml.dump(bomb, Dumper=yaml.SafeDumper))
+    limit = 2 * path.stat().st_size  # the file is well within it; its 10,000 bodies are not
+    assert "*id001" in path.read_text() and 10_000 * body_size > 50 * limit
+    monkeypatch.setattr(files, "MAX_BYTES", limit)
+    code, doc, _ = _run(capsys, path)
+    *checked, last = doc["results"]
+    assert len(checked) == limit // body_size + 1 and {r["verdict"] for r in checked} == {"valid"}
+    assert last["error"].startswith(f"its bodies add up to over {limit:,} bytes") and code == 2

@@ -18,7 +18,8 @@ import zlib
 from functools import lru_cache
 from typing import Iterator
 
-from l4e_contract.load.files import MAX_BYTES, LoadError, parse_json
+from l4e_contract.load import files
+from l4e_contract.load.files import LoadError, parse_json
 from l4e_contract.load.items import Item
 
 SERVICE = "lookoutequipment"
@@ -140,11 +141,11 @@ def decoded(data: bytes, encoding: str | None) -> bytes:
         raise LoadError(f"body has Content-Encoding {encoding!r}, which this reader does not undo")
     inflater = zlib.decompressobj(47 if encoding == "gzip" else 15)
     try:
-        out = inflater.decompress(data, MAX_BYTES + 1)
+        out = inflater.decompress(data, files.MAX_BYTES + 1)
     except zlib.error as exc:
         raise LoadError(f"body is not valid {encoding}: {exc}") from None
-    if len(out) > MAX_BYTES:
-        raise LoadError(f"body inflates to over {MAX_BYTES:,} bytes")
+    if len(out) > files.MAX_BYTES:
+        raise LoadError(f"body inflates to over {files.MAX_BYTES:,} bytes")
     return out
 
 
@@ -222,19 +223,32 @@ def interaction_items(name: str, index: int, interaction) -> Item | None:
     if raw is None:
         return Item(source, error="response has no body", meta=meta)
     try:
-        body = parse_json(decoded(raw, header(response, "Content-Encoding")), "body")
+        data = decoded(raw, header(response, "Content-Encoding"))
+        meta["body_bytes"] = len(data)
+        body = parse_json(data, "body")
     except LoadError as exc:
         return Item(source, error=str(exc), meta=meta)
     return Item(source, body=body, meta=meta)
 
 
 def cassette_items(name: str, doc: dict) -> Iterator[Item]:
-    """Every DescribeModel interaction of a cassette, in order; then one note counting the others."""
+    """Every DescribeModel interaction of a cassette, in order; then one note counting the others.
+
+    The bodies read are bounded, together, like one file: within a cassette they cannot add up to
+    more than its own size, unless YAML aliases repeat one body many times over (a few bytes an
+    alias: a 64 MB cassette would otherwise have millions of bodies to check)."""
     others: dict[str, int] = {}
     found = 0
+    budget = files.MAX_BYTES
     for index, interaction in enumerate(doc["interactions"], 1):
+        if budget < 0:
+            yield Item(name, error=f"its bodies add up to over {files.MAX_BYTES:,} bytes (YAML aliases repeat them?); "
+                                   f"read up to interaction {index - 1}")
+            return
         item = interaction_items(name, index, interaction)
-        if item is None:
+        if item is not None:  # the inflated size of a gzip body, else the size recorded
+            budget -= item.meta.get("body_bytes") or len(body_bytes(interaction.get("response")) or b"")
+        else:
             request = interaction.get("request") if isinstance(interaction, dict) else None
             what = operation_of(request) if isinstance(request, dict) else "an interaction with no request"
             others[what] = others.get(what, 0) + 1
