@@ -138,3 +138,10 @@ def test_the_aws_cli_sample_value_from_the_issue(capsys, monkeypatch):
     body["CreatedAt"] = "2022-10-18T06:00:00.123456+05:30"  # the creation still comes before everything else
     code, doc, _ = _run(capsys, monkeypatch, json.dumps(body, indent=4).encode())
     assert doc["results"][0]["verdict"] == "valid" and code == 0
+
+
+def test_no_standard_input_at_all_is_a_one_line_error(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)  # as under pythonw, or a daemon with fd 0 closed
+    code = main(["validate", "--format", "json", "-"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["results"][0]["error"] == "there is no standard input to read" and code == 2

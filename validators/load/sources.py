@@ -77,8 +77,13 @@ def stdin_items(stream: IO[bytes] | None = None, placebo_tz: _dt.tzinfo | None =
     """One document from standard input, in any form: a JSON response, an envelope, a placebo file
     or a cassette (JSON or YAML). JSON is tried first; what is not JSON is read as YAML, and then
     must be a cassette."""
+    if stream is None:
+        stream = getattr(sys.stdin, "buffer", None)  # None when the process has no standard input
+        if stream is None:
+            yield Item(STDIN_NAME, error="there is no standard input to read")
+            return
     try:
-        data = read_stream(stream if stream is not None else sys.stdin.buffer)
+        data = read_stream(stream)
     except LoadError as exc:
         yield Item(STDIN_NAME, error=str(exc))
         return
