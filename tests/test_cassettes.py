@@ -97,6 +97,8 @@ BROKEN_CASSETTES = {
     "empty.yaml": (b"", "empty"),
     "bad-base64.yaml": (b"interactions: []\nversion: 1\nx: !!binary 'a'\n", "malformed YAML"),
     "deep.yaml": (b"[" * 100_000 + b"]" * 100_000, "malformed YAML"),
+    "no-such-date.yaml": (b"interactions: []\nversion: 1\nrecorded: 2023-02-30\n", "a value its type cannot hold"),
+    "bad-tag.yaml": (b"interactions: []\nversion: !!int one\n", "a value its type cannot hold"),
 }
 
 

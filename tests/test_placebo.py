@@ -109,7 +109,7 @@ def test_parse_zone_refuses_what_is_not_a_zone():
             parse_zone(text)
 
 
-def test_an_iana_zone_follows_daylight_saving(recordings):
+def test_an_iana_zone_follows_daylight_saving():
     zone = parse_zone("America/New_York")
     assert dt.datetime(2023, 1, 1, tzinfo=zone).utcoffset() == dt.timedelta(hours=-5)
     assert dt.datetime(2023, 7, 1, tzinfo=zone).utcoffset() == dt.timedelta(hours=-4)

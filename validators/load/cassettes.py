@@ -28,6 +28,7 @@ OPERATION = "DescribeModel"
 
 # --- YAML ----------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def _loader():
     """PyYAML's safe loader (libyaml's when built with it): plain data only, never an object of a
     Python class; plus the two text tags of Python 2 era cassettes, read as text."""
@@ -43,12 +44,8 @@ def _loader():
     return CassetteLoader
 
 
-_LOADER = None
-
-
 def parse_yaml(data: bytes, what: str = "file"):
     """Safe YAML to plain data; LoadError is one line (YAML's own messages take three)."""
-    global _LOADER
     import yaml
 
     if not data.strip():
@@ -59,10 +56,8 @@ def parse_yaml(data: bytes, what: str = "file"):
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LoadError(f"{what} is not UTF-8 (invalid byte at offset {exc.start})") from None
-    if _LOADER is None:
-        _LOADER = _loader()
     try:
-        return yaml.load(text, Loader=_LOADER)
+        return yaml.load(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         where = f" at line {exc.problem_mark.line + 1} column {exc.problem_mark.column + 1}" if exc.problem_mark else ""
         problem = " ".join(str(exc.problem or exc.context or "not YAML").split())
@@ -71,6 +66,9 @@ def parse_yaml(data: bytes, what: str = "file"):
         raise LoadError(f"malformed YAML: {' '.join(str(exc).split())[:160]}") from None
     except RecursionError:
         raise LoadError(f"{what} nests too deeply to parse") from None
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's constructors raise these on a value its tag cannot be: `2023-02-30`, `!!int x`
+        raise LoadError(f"malformed YAML: a value its type cannot hold ({' '.join(str(exc).split())[:120]})") from None
 
 
 # --- recognising a cassette -------------------------------------------------------------------------
