@@ -8,7 +8,9 @@ Fixtures:
                             credentials) whose add_response("describe_model", ...) rejects any
                             response that breaks the full contract, not only botocore's shape check
   l4e_recording             one recorded response per test, parametrized over the folders given by
-                            --l4e-recordings=DIR (or the l4e_recordings ini option)
+                            --l4e-recordings=DIR (or the l4e_recordings ini option): JSON responses,
+                            envelopes, placebo files (zone: --l4e-placebo-tz) and each DescribeModel
+                            interaction of a vcrpy cassette (a recorded error answer is skipped, with why)
 
 Importing this module imports nothing heavy: boto3, botocore and l4e_contract's validators load
 only when a fixture is used, so the plugin costs nothing to test runs that do not use it.
@@ -16,6 +18,7 @@ only when a fixture is used, so the plugin costs nothing to test runs that do no
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,13 +26,17 @@ import pytest
 
 RECORDINGS_OPTION = "--l4e-recordings"
 RECORDINGS_INI = "l4e_recordings"
+PLACEBO_TZ_OPTION = "--l4e-placebo-tz"
 
 
 def pytest_addoption(parser):
     group = parser.getgroup("l4e-contract", "DescribeModel contract (l4e-contract)")
     group.addoption(RECORDINGS_OPTION, action="append", default=[], metavar="DIR",
                     help="folder (or file) of recorded DescribeModel responses: tests that use the "
-                         "l4e_recording fixture run once per *.json file in it (may be repeated)")
+                         "l4e_recording fixture run once per response in it (*.json files, placebo files, "
+                         "each DescribeModel interaction of a *.yaml/*.yml cassette; may be repeated)")
+    group.addoption(PLACEBO_TZ_OPTION, default=None, metavar="ZONE",
+                    help="the zone of the machine that recorded placebo files (+05:30 or Asia/Kolkata; default UTC)")
     parser.addini(RECORDINGS_INI, type="paths", default=[],
                   help="folders of recorded DescribeModel responses for the l4e_recording fixture "
                        f"(used when {RECORDINGS_OPTION} is not given)")
@@ -137,11 +144,14 @@ def strict_stubber():
 
 class Recording(NamedTuple):
     """One recorded response: `body` is the DescribeModel response (unwrapped from a `record`
-    envelope), `meta` the envelope's metadata (None for a bare response file)."""
+    envelope, a placebo file or a cassette's interaction), `meta` what the recording says about
+    itself (envelope metadata; cassette and interaction; placebo status; None for a bare response
+    file), `source` the name validate gives it (`x.yaml#2 DescribeModel pump-7`)."""
 
     path: Path
     body: Any
     meta: dict | None
+    source: str = ""
 
 
 def _recording_roots(config) -> list[str]:
@@ -161,29 +171,63 @@ def pytest_generate_tests(metafunc):
             indirect=True, ids=["no-recordings"])
         return
     from l4e_contract.load.files import iter_json_files
+    from l4e_contract.load.sources import SUFFIXES, file_items
 
+    tz = _placebo_tz(metafunc.config)
     params, ids = [], []
     for root in roots:
         base = root if os.path.isdir(root) else os.path.dirname(root) or "."
-        for path, problem in iter_json_files([root]):
-            params.append((path, problem))
-            ids.append(os.path.relpath(path, base) if problem is None else path)
+        for path, problem in iter_json_files([root], suffixes=SUFFIXES):
+            if problem:
+                params.append((path, 0, problem))
+                ids.append(path)
+                continue
+            # read now to know how many responses a file holds (a cassette holds several); the
+            # fixture reads it again, so that a run over many recordings holds none of their bodies
+            position = 0
+            for item in file_items(path, tz, named=path == root):
+                name = os.path.relpath(path, base) + item.source[len(path):]
+                if item.note is None:
+                    params.append((path, position, item.error))
+                    ids.append(name)
+                elif item.answered_error:
+                    # a recorded error answer: shown as skipped, with what it was, not judged
+                    params.append(pytest.param((path, position, None), marks=pytest.mark.skip(reason=item.note), id=name))
+                    ids.append(name)
+                position += 1
     if not params:
-        params, ids = [(roots[0], "no *.json files in it")], [roots[0]]
+        params, ids = [(roots[0], 0, "no recordings in it")], [roots[0]]
     metafunc.parametrize("l4e_recording", params, indirect=True, ids=ids)
+
+
+def _placebo_tz(config):
+    text = config.getoption("l4e_placebo_tz", None)
+    if not text:
+        return None
+    from l4e_contract.load.placebo import parse_zone
+
+    try:
+        return parse_zone(text)
+    except ValueError as exc:
+        raise pytest.UsageError(f"{PLACEBO_TZ_OPTION}: {exc}") from None
+
+
+@lru_cache(maxsize=4)
+def _items_of(path: str, tz) -> tuple:
+    from l4e_contract.load.sources import file_items
+
+    return tuple(file_items(path, tz))
 
 
 @pytest.fixture
 def l4e_recording(request) -> Recording:
     """One recorded response from the --l4e-recordings folders (see pytest_generate_tests)."""
-    path, problem = request.param
+    path, position, problem = request.param
+    item = None
     if not problem:
-        from l4e_contract.load.files import LoadError, load_file, unwrap_recording
-
-        try:
-            body, meta = unwrap_recording(load_file(path))
-        except LoadError as exc:
-            problem = str(exc)
+        items = _items_of(path, _placebo_tz(request.config))
+        item = items[position] if position < len(items) else None
+        problem = "changed since the test run began" if item is None else item.error
     if problem:  # a file that cannot be read is an error of its own test; every other file still runs
         pytest.fail(f"{path}: {problem}", pytrace=False)
-    return Recording(Path(path), body, meta)
+    return Recording(Path(path), item.body, item.meta, item.source)

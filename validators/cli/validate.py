@@ -8,12 +8,28 @@ from l4e_contract.report.console import reporter
 
 
 def add_arguments(p):
-    p.add_argument("paths", nargs="+", metavar="PATH", help="response files, or folders searched for *.json")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="response files, placebo files, vcrpy cassettes, or folders searched for *.json, "
+                        "*.yaml and *.yml; - reads one document from standard input")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid files too (text format)")
+    p.add_argument("--placebo-tz", metavar="ZONE", type=_zone, default=None,
+                   help="the zone of the machine that recorded placebo files (+05:30 or Asia/Kolkata); "
+                        "placebo writes datetimes without one, read as UTC by default")
     p.add_argument("--report-dir", metavar="DIR",
                    help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+
+
+def _zone(text: str):
+    import argparse
+
+    from l4e_contract.load.placebo import parse_zone
+
+    try:
+        return parse_zone(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def check_file(path: str, strict: bool = False, keep: dict | None = None) -> Result:
@@ -22,25 +38,43 @@ def check_file(path: str, strict: bool = False, keep: dict | None = None) -> Res
     `keep`, when given, receives the checked body by path (for the HTML timelines).
     """
     from l4e_contract.load.files import LoadError, load_file, unwrap_recording
-    from l4e_contract.check.runner import validate
 
     try:
         doc = load_file(path)
     except LoadError as exc:
         return Result.failed(path, str(exc))
     body, _meta = unwrap_recording(doc)
+    return check_body(path, body, strict, keep)
+
+
+def check_item(item, strict: bool = False, keep: dict | None = None) -> Result:
+    """One item of `load.sources` (a file, a cassette's interaction, standard input) to one Result."""
+    if item.error is not None:
+        return Result.failed(item.source, item.error)
+    return check_body(item.source, item.body, strict, keep)
+
+
+def check_body(source: str, body, strict: bool = False, keep: dict | None = None) -> Result:
+    from l4e_contract.check.runner import validate
+
     if keep is not None and isinstance(body, dict):
-        keep[path] = body
+        keep[source] = body
     try:
-        return Result.from_report(path, validate(body, strict=strict))
+        return Result.from_report(source, validate(body, strict=strict))
     except RecursionError:
-        return Result.failed(path, "nests too deeply to check")
+        return Result.failed(source, "nests too deeply to check")
     except Exception as exc:  # the run goes on; the file names the problem
-        return Result.failed(path, f"could not be checked: {exc.__class__.__name__}: {str(exc)[:200]}")
+        return Result.failed(source, f"could not be checked: {exc.__class__.__name__}: {str(exc)[:200]}")
+
+
+def say_note(item, verbose: bool) -> None:
+    """Notes go to stderr, so that stdout stays the results (one JSON document with --format json)."""
+    if verbose or not item.verbose:
+        print(f"{item.source}: note: {item.note}", file=sys.stderr)
 
 
 def run(args) -> int:
-    from l4e_contract.load.files import iter_json_files
+    from l4e_contract.load.sources import iter_sources
 
     # Results are printed as they come and counted, not kept: a run over 100,000 files holds one
     # at a time. Results and bodies are kept only when --report-dir asks for reports of them.
@@ -48,8 +82,11 @@ def run(args) -> int:
     tally = Tally()
     results = [] if args.report_dir else None
     documents = {} if args.report_dir else None
-    for path, problem in iter_json_files(args.paths):
-        result = Result.failed(path, problem) if problem else check_file(path, args.strict, documents)
+    for item in iter_sources(args.paths, placebo_tz=args.placebo_tz):
+        if item.note is not None:
+            say_note(item, args.verbose)
+            continue
+        result = check_item(item, args.strict, documents)
         out.result(result)
         tally.add(result)
         if results is not None:

@@ -69,8 +69,10 @@ def parse_json(data: bytes | str, what: str = "document"):
         raise LoadError(f"{what} nests too deeply to parse (thousands of levels)") from None
 
 
-def load_file(path: str | os.PathLike, max_bytes: int | None = None):
-    """Read and parse one file; LoadError names what is wrong with it."""
+def load_file(path: str | os.PathLike, max_bytes: int | None = None, parse=None):
+    """Read and parse one file; LoadError names what is wrong with it.
+
+    `parse(data, what)` reads the bytes (default: parse_json); the YAML of a cassette comes this way."""
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         size = os.path.getsize(path)
@@ -90,7 +92,19 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
         raise LoadError("permission denied") from None
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}") from None
-    return parse_json(data, "file")
+    return (parse or parse_json)(data, "file")
+
+
+def read_stream(fh, max_bytes: int | None = None) -> bytes:
+    """All of a binary stream (standard input), bounded as files are; LoadError when over the limit."""
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    try:
+        data = _read_at_most(fh, 0, max_bytes + 1)
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise LoadError(f"input is over the {max_bytes:,} byte limit")
+    return data
 
 
 def _read_at_most(fh, size: int, limit: int) -> bytes:
@@ -115,8 +129,9 @@ def unwrap_recording(doc):
     return doc, None
 
 
-def iter_json_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
-    """Yield (path, problem) for every file named or found under a folder (recursive *.json).
+def iter_json_files(paths: list[str], suffixes: tuple[str, ...] = (".json",)) -> Iterator[tuple[str, str | None]]:
+    """Yield (path, problem) for every file named or found under a folder (recursive *.json, or
+    whatever `suffixes` names: cassettes are *.yaml and *.yml).
 
     Folders are walked lazily and in sorted order, so a run over 100,000 files
     holds one directory listing at a time and its output is reproducible.
@@ -129,7 +144,7 @@ def iter_json_files(paths: list[str]) -> Iterator[tuple[str, str | None]]:
                 dirs.sort()
                 yield from _folder_errors(unreadable, raw)
                 for name in sorted(files):
-                    if name.endswith(".json"):
+                    if name.endswith(suffixes):
                         yield os.path.join(root, name), None
             yield from _folder_errors(unreadable, raw)
         elif p.exists():
