@@ -43,24 +43,33 @@ def check_file(path: str, strict: bool = False, keep: dict | None = None) -> Res
         doc = load_file(path)
     except LoadError as exc:
         return Result.failed(path, str(exc))
-    body, _meta = unwrap_recording(doc)
-    return check_body(path, body, strict, keep)
+    body, meta = unwrap_recording(doc)
+    return check_body(path, body, strict, keep, captured_at(meta))
 
 
 def check_item(item, strict: bool = False, keep: dict | None = None) -> Result:
     """One item of `load.sources` (a file, a cassette's interaction, standard input) to one Result."""
     if item.error is not None:
         return Result.failed(item.source, item.error)
-    return check_body(item.source, item.body, strict, keep)
+    return check_body(item.source, item.body, strict, keep, captured_at(item.meta))
 
 
-def check_body(source: str, body, strict: bool = False, keep: dict | None = None) -> Result:
+def captured_at(meta: dict | None) -> float | None:
+    """When a recording was made, where its envelope says (`recorded_at`): nothing in it happened later.
+    None (the check's own time) where it says nothing usable."""
+    from l4e_contract.contract.timestamps import to_epoch
+
+    return to_epoch(meta.get("recorded_at")) if isinstance(meta, dict) else None
+
+
+def check_body(source: str, body, strict: bool = False, keep: dict | None = None,
+               captured: float | None = None) -> Result:
     from l4e_contract.check.runner import validate
 
     if keep is not None and isinstance(body, dict):
         keep[source] = body
     try:
-        return Result.from_report(source, validate(body, strict=strict))
+        return Result.from_report(source, validate(body, strict=strict, captured_at=captured))
     except RecursionError:
         return Result.failed(source, "nests too deeply to check")
     except Exception as exc:  # the run goes on; the file names the problem

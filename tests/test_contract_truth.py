@@ -1,0 +1,95 @@
+"""The classic mock faults are caught, with the likely cause named; real-shaped values pass.
+
+Timestamps: every one in milliseconds or microseconds, zeros, years no model saw, events after the
+capture. Each window's basis is in the catalogue (rules/time_window.py)."""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+import pytest
+
+import l4e_contract
+from l4e_contract.cli import main
+from l4e_contract.contract import committed
+from l4e_contract.rules import RULES
+from l4e_contract.rules.time_window import DATA_TIMES, SCHEDULED, SERVICE_EVENTS
+
+from examples import as_parsed, epoch, valid_wire
+
+
+def _scaled(doc, factor):
+    return {k: (v * factor if k in committed.timestamp_members() else v) for k, v in doc.items()}
+
+
+def test_every_timestamp_member_has_a_window():
+    assert set(SERVICE_EVENTS) | set(SCHEDULED) | set(DATA_TIMES) == set(committed.timestamp_members())
+    assert not (set(SERVICE_EVENTS) & set(DATA_TIMES))
+
+
+@pytest.mark.parametrize("factor, unit", [(1e3, "milliseconds"), (1e6, "microseconds")])
+def test_every_timestamp_in_a_finer_unit_is_named_as_such(factor, unit):
+    report = l4e_contract.validate(_scaled(valid_wire(), factor))
+    assert report.rules == {"time.plausible-event", "time.plausible-data"}
+    flagged = {v.pointer[1:] for v in report.violations}
+    assert flagged == {m for m in committed.timestamp_members() if m in valid_wire()}
+    assert all(f"looks like {unit}" in v.message for v in report.violations)
+
+
+def test_every_timestamp_zero_is_an_unset_value():
+    report = l4e_contract.validate(_scaled(valid_wire(), 0))
+    assert "time.plausible-event" in report.rules and "time.plausible-data" in report.rules
+    assert all("unset" in v.message for v in report.violations if v.rule.startswith("time.plausible"))
+
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "2019-11-30T00:00:00Z"])
+def test_years_no_model_saw_are_errors(text):
+    doc = as_parsed(valid_wire())
+    doc["LastUpdatedTime" if text.startswith("9") else "CreatedAt"] = text
+    assert "time.plausible-event" in l4e_contract.validate(doc).rules
+
+
+def test_the_exponent_form_the_service_writes_is_valid():
+    doc = valid_wire()
+    text = json.dumps(doc).replace(json.dumps(doc["CreatedAt"]), "1.678786013123E9")
+    assert "E9" in text
+    assert l4e_contract.validate(json.loads(text)).valid
+
+
+def test_the_capture_time_bounds_events():
+    doc = valid_wire()  # last updated 2023-03-14T10:48:05.761Z
+    assert l4e_contract.validate(doc, captured_at="2023-03-14T10:50:00Z").valid
+    within_skew = _dt.datetime(2023, 3, 14, 10, 44, tzinfo=_dt.timezone.utc)
+    assert l4e_contract.validate(doc, captured_at=within_skew).valid
+    report = l4e_contract.validate(doc, captured_at=epoch("2023-03-14T10:00:00"))
+    assert report.rules == {"time.plausible-event"}
+    assert "after the response was captured" in report.violations[0].message
+    with pytest.raises(ValueError, match="captured_at"):
+        l4e_contract.validate(doc, captured_at="yesterday")
+
+
+def test_a_recording_is_bounded_by_its_own_capture_time(tmp_path, capsys):
+    body = valid_wire()
+    early = tmp_path / "early.json"
+    early.write_text(json.dumps({"l4e_recording": {"recorded_at": "2023-03-14T10:00:00+00:00"}, "body": body}))
+    plain = tmp_path / "plain.json"
+    plain.write_text(json.dumps(body))
+    assert main(["validate", str(plain)]) == 0
+    assert main(["validate", str(early)]) == 1
+    assert "time.plausible-event" in capsys.readouterr().out
+
+
+def test_orderings_of_events_tolerate_clock_rounding_and_say_so():
+    tolerant = [r for r in RULES.values() if "clock rounding" in r.description]
+    assert {r.id for r in tolerant} >= {"time.training-execution", "time.created-before-updated"}
+    doc = valid_wire()
+    doc["LastUpdatedTime"] = doc["CreatedAt"] - 4.9
+    assert l4e_contract.validate(doc).valid
+    doc["LastUpdatedTime"] = doc["CreatedAt"] - 5.1
+    assert l4e_contract.validate(doc).rules == {"time.created-before-updated"}
+
+
+def test_data_times_compare_exactly():
+    doc = valid_wire()
+    doc["TrainingDataEndTime"] = doc["TrainingDataStartTime"] - 0.001
+    assert l4e_contract.validate(doc).rules == {"time.training-data-range"}
