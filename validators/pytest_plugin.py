@@ -9,6 +9,10 @@ Fixtures:
                             response that breaks the full contract, not only botocore's shape check
   l4e_recording             one recorded response per test, parametrized over the folders given by
                             --l4e-recordings=DIR (or the l4e_recordings ini option)
+  lookout_mock              the contract-backed mock in process: `lookout_mock.client` is a boto3
+                            lookoutequipment client answered from recordings with no socket (the bundled
+                            ones unless `@pytest.mark.lookout_mock(recordings=..., throttle_every=...)`
+                            says otherwise); `lookout_mock.requests` is what it was asked
 
 Importing this module imports nothing heavy: boto3, botocore and l4e_contract's validators load
 only when a fixture is used, so the plugin costs nothing to test runs that do not use it.
@@ -37,6 +41,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "l4e_contract: a test of the DescribeModel contract (l4e-contract)")
+    config.addinivalue_line("markers", "lookout_mock(**options): recordings and faults for the lookout_mock fixture")
 
 
 # --- describe_model_contract ------------------------------------------------------------
@@ -187,3 +192,17 @@ def l4e_recording(request) -> Recording:
     if problem:  # a file that cannot be read is an error of its own test; every other file still runs
         pytest.fail(f"{path}: {problem}", pytrace=False)
     return Recording(Path(path), body, meta)
+
+
+# --- lookout_mock ------------------------------------------------------------------------------
+
+@pytest.fixture
+def lookout_mock(request):
+    """The in-process mock (l4e_contract.endpoints.inprocess.LookoutMock), entered; its options come
+    from the test's `lookout_mock` marker."""
+    from l4e_contract.endpoints.inprocess import mock_lookout
+
+    marker = request.node.get_closest_marker("lookout_mock")
+    mock = mock_lookout(*(marker.args if marker else ()), **(marker.kwargs if marker else {}))
+    with mock:
+        yield mock
