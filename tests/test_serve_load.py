@@ -160,6 +160,14 @@ def test_an_idle_connection_is_closed_after_the_idle_timeout(folder):
         wait_until(lambda: not server._connections, "the server let go of both connections")
 
 
+def test_a_botocore_client_goes_on_after_its_pooled_connection_idled_out(folder):
+    with MockServer(folder, idle_timeout=0.2) as server:
+        client = make_client(server.endpoint_url)  # no retries: a stale connection would fail the call
+        assert client.describe_model(ModelName="pump-1")["ModelName"] == "pump-1"
+        wait_until(lambda: not server._connections, "the server closed the idle pooled connection")
+        assert client.describe_model(ModelName="pump-2")["ModelName"] == "pump-2"
+
+
 def test_300_idle_connections_hold_no_more_threads_than_the_bound_and_none_is_refused(folder):
     bound = 8
     before = threading.active_count()
