@@ -192,3 +192,14 @@ def test_a_recordings_folder_with_dicts_and_files(tmp_path, no_network):
     extra["ActiveModelVersionArn"] = extra["ModelArn"] + "/model-version/1"
     with mock_lookout([tmp_path, extra]) as client:
         assert active_versions(client) == {"extra-1": 1, "fan-2": None, "pump-0": 1, "pump-1": 2}
+
+
+def test_the_request_log_is_the_same_as_serves(folder, tmp_path, no_network):
+    log = tmp_path / "requests.jsonl"
+    with mock_lookout(folder, log_path=log, config=ONE_ATTEMPT) as client:
+        client.list_models()
+        with pytest.raises(client.exceptions.ResourceNotFoundException):
+            client.describe_model(ModelName="gone")
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(x["operation"], x["model"], x["status"], x["error"]) for x in lines] == [
+        ("ListModels", None, 200, None), ("DescribeModel", "gone", 400, "ResourceNotFoundException")]
