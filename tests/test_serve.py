@@ -416,3 +416,24 @@ def test_a_client_that_hangs_up_before_the_answer_costs_the_server_nothing(folde
         assert client.describe_model(ModelName="pump-2")["ModelName"] == "pump-2"
     assert server.requests[0].model == "pump-1"
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option,value,words", [("--idle-timeout", "0", "idle timeout"),
+                                                ("--idle-timeout", "nan", "idle timeout"),
+                                                ("--max-workers", "0", "number of workers")])
+def test_load_limits_out_of_range_are_a_one_line_error(folder, capsys, option, value, words):
+    from l4e_contract.cli import main
+
+    assert main(["serve", str(folder), option, value, "--exit-after", "0.1"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_load_limits_are_options_with_their_defaults(folder, capsys):
+    from l4e_contract.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--idle-timeout SECONDS" in out and "(default 15)" in out
+    assert "--max-workers N" in out and "(default 64)" in out and "backlog (1024)" in out

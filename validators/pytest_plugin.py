@@ -11,6 +11,10 @@ Fixtures:
                             --l4e-recordings=DIR (or the l4e_recordings ini option): JSON responses,
                             envelopes, placebo files (zone: --l4e-placebo-tz) and each DescribeModel
                             interaction of a vcrpy cassette (a recorded error answer is skipped, with why)
+  lookout_mock              the contract-backed mock in process: `lookout_mock.client` is a boto3
+                            lookoutequipment client answered from recordings with no socket (the bundled
+                            ones unless `@pytest.mark.lookout_mock(recordings=..., throttle_every=...)`
+                            says otherwise); `lookout_mock.requests` is what it was asked
 
 Importing this module imports nothing heavy: boto3, botocore and l4e_contract's validators load
 only when a fixture is used, so the plugin costs nothing to test runs that do not use it.
@@ -44,6 +48,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "l4e_contract: a test of the DescribeModel contract (l4e-contract)")
+    config.addinivalue_line("markers", "lookout_mock(**options): recordings and faults for the lookout_mock fixture")
 
 
 # --- describe_model_contract ------------------------------------------------------------
@@ -231,3 +236,17 @@ def l4e_recording(request) -> Recording:
     if problem:  # a file that cannot be read is an error of its own test; every other file still runs
         pytest.fail(f"{path}: {problem}", pytrace=False)
     return Recording(Path(path), item.body, item.meta, item.source)
+
+
+# --- lookout_mock ------------------------------------------------------------------------------
+
+@pytest.fixture
+def lookout_mock(request):
+    """The in-process mock (l4e_contract.endpoints.inprocess.LookoutMock), entered; its options come
+    from the test's `lookout_mock` marker."""
+    from l4e_contract.endpoints.inprocess import mock_lookout
+
+    marker = request.node.get_closest_marker("lookout_mock")
+    mock = mock_lookout(*(marker.args if marker else ()), **(marker.kwargs if marker else {}))
+    with mock:
+        yield mock

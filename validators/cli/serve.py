@@ -19,6 +19,8 @@ def _pairs(values, what: str, convert=str) -> dict:
 
 
 def add_arguments(p):
+    from l4e_contract.endpoints.serve import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_WORKERS, LISTEN_BACKLOG
+
     p.add_argument("recordings", nargs="+", metavar="DIR",
                    help="folders or files of recordings (bare responses in wire or parsed form, or envelopes)")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
@@ -34,7 +36,14 @@ def add_arguments(p):
                    help="DescribeModel of MODEL answers 200 with a broken body: empty, truncated, not-json, "
                         "array, string-number, not-utf8, deep; repeatable")
     p.add_argument("--slow", action="append", metavar="MODEL=MS", help="DescribeModel of MODEL takes MS longer")
-    p.add_argument("--log", metavar="FILE", help="append one JSON line per request to FILE")
+    p.add_argument("--log", metavar="FILE",
+                   help="append one JSON line per request to FILE (if it cannot be written, say so once and go on "
+                        "answering)")
+    p.add_argument("--idle-timeout", type=float, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+                   help=f"close a connection that sends nothing for SECONDS (default {DEFAULT_IDLE_TIMEOUT:g})")
+    p.add_argument("--max-workers", type=int, default=DEFAULT_MAX_WORKERS, metavar="N",
+                   help=f"connections served at once (default {DEFAULT_MAX_WORKERS}); more wait in the "
+                        f"listen backlog ({LISTEN_BACKLOG}) until one closes")
     p.add_argument("--exit-after", type=float, metavar="SECONDS", help="stop by itself after SECONDS")
 
 
@@ -50,7 +59,8 @@ def run(args) -> int:
             malformed=_pairs(args.malformed, "malformed"),
             slow=_pairs(args.slow, "slow", int),
         )
-        server = MockServer(args.recordings, faults=faults, port=args.port, log_path=args.log)
+        server = MockServer(args.recordings, faults=faults, port=args.port, log_path=args.log,
+                            idle_timeout=args.idle_timeout, max_workers=args.max_workers)
     except ValueError as exc:
         print(f"l4e-contract serve: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -276,92 +277,55 @@ def _summary_members() -> tuple[str, ...]:
     return tuple(service_model().shape_for("ModelSummary").members)
 
 
-# --- the server -----------------------------------------------------------------------------------
+# --- the service: a request to its answer, with no transport ------------------------------------
 
 
-class MockServer:
-    """Serves recordings on 127.0.0.1 (ephemeral port by default) in a background thread.
+@dataclass(frozen=True)
+class Answer:
+    """What the mock answers one request: the HTTP status, body and headers, and what it was asked."""
 
-    `recordings`: a folder, a file, a dict, or a list of them. `faults`: a Faults.
-    `log_path`: also append one JSON line per request to this file.
+    status: int
+    body: bytes
+    error: str | None
+    operation: str | None
+    model: str | None
+    request_id: str
+    content_type: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        out = {"Content-Type": self.content_type, "Content-Length": str(len(self.body)),
+               "x-amzn-RequestId": self.request_id}
+        if self.error:
+            out["x-amzn-ErrorType"] = self.error
+        return out
+
+
+class MockService:
+    """The contract-backed mock itself: recordings, faults and the request log, with no transport.
+
+    `answer(target, body)` is the whole of its behaviour: `MockServer` (this, with a socket) carries
+    it over HTTP and `l4e_contract.endpoints.inprocess` over botocore's own events, so both answer
+    alike. Subclasses change an answer by overriding `_describe` or `_list`.
+    `log_path`: also append one JSON line per request to this file. A log that cannot be written
+    is reported once, through `warn`, and logging stops; requests are still answered.
     """
 
-    def __init__(self, recordings, *, faults: Faults | None = None, port: int = 0,
-                 log_path: str | os.PathLike | None = None):
+    def __init__(self, recordings, *, faults: Faults | None = None, log_path: str | os.PathLike | None = None,
+                 warn=None, name: str = "l4e-contract serve"):
         self.models, self.skipped = load_recordings(recordings)
         self.faults = faults or Faults()
         self.requests: list[LoggedRequest] = []
         self.log_path = Path(log_path) if log_path else None
-        self._port = port
+        self.log_error: str | None = None  # why the log stopped, once it has
+        self._warn = warn or _print_to_stderr
+        self._name = name
         self._lock = threading.Lock()
         self._count = 0
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._log_file = None
-        self._connections: set = set()  # open client sockets, closed by stop()
         model = service_model()
         self.target_prefix = model.metadata["targetPrefix"]
         self.content_type = f"application/x-amz-json-{model.metadata['jsonVersion']}"
-
-    # lifecycle
-    def start(self) -> "MockServer":
-        """Listen on 127.0.0.1; OSError (busy port, unwritable log) or OverflowError (port > 65535) if it cannot."""
-        if not 0 <= self._port <= 65535:
-            raise OverflowError(f"port {self._port} is not 0-65535")
-        if self.log_path is not None:
-            # opened once, here, so an unwritable log is the caller's one-line error, not every request's crash
-            self._log_file = open(self.log_path, "a", encoding="utf-8")
-        handler = type("Handler", (_Handler,), {"server_state": self})
-        try:
-            self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
-        except OSError:
-            self._close_log()
-            raise
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="l4e-mock-server", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        # shutdown() stops accepting; a client's kept-alive connection would go on being served
-        # by its handler thread, so each is cut here
-        with self._lock:
-            connections, self._connections = list(self._connections), set()
-        for sock in connections:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._close_log()
-
-    def _close_log(self) -> None:
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
-
-    def __enter__(self) -> "MockServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._httpd is None:
-            raise RuntimeError("the server is not running")
-        return self._httpd.server_address[1]
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
     @property
     def operations(self) -> list[str | None]:
@@ -369,13 +333,59 @@ class MockServer:
         with self._lock:
             return [r.operation for r in self.requests]
 
-    # request handling
-    def _log(self, entry: LoggedRequest) -> None:
+    def open_log(self) -> None:
+        """Open the log once, up front: an unwritable path is the caller's one error (OSError), not every request's."""
+        if self.log_path is not None and self._log_file is None:
+            self._log_file = open(self.log_path, "a", encoding="utf-8")
+
+    def close_log(self) -> None:
+        with self._lock:
+            log_file, self._log_file = self._log_file, None
+        if log_file is not None:
+            try:
+                log_file.close()
+            except OSError as exc:  # the last buffered lines could not be written: said once, like any other
+                self._log_failed(exc)
+
+    def answer(self, target: str | None, raw: bytes) -> Answer:
+        """One request (its X-Amz-Target and body) to its answer, logged."""
+        request_id = str(uuid.uuid4())
+        status, body, code, operation, model = self.handle(target, raw)
+        return self.logged(Answer(status, body, code, operation, model, request_id, self.content_type), target)
+
+    def refuse(self, target: str | None, status: int, code: str, message: str) -> Answer:
+        """An answer decided before the body was read (a request too large, a method other than POST), logged."""
+        body = json.dumps({"__type": code, "message": message}).encode()
+        return self.logged(Answer(status, body, code, None, None, str(uuid.uuid4()), self.content_type), target)
+
+    def logged(self, answer: Answer, target: str | None) -> Answer:
+        entry = LoggedRequest(target, answer.operation, answer.model, answer.status, answer.error,
+                              answer.request_id, time.time())
         with self._lock:
             self.requests.append(entry)
             if self._log_file is not None:
-                self._log_file.write(json.dumps(entry.to_dict()) + "\n")
-                self._log_file.flush()
+                try:
+                    self._log_file.write(json.dumps(entry.to_dict()) + "\n")
+                    self._log_file.flush()
+                except OSError as exc:  # a full disk: the answer still goes out
+                    self._stop_logging(exc)
+        return answer
+
+    def _stop_logging(self, exc: OSError) -> None:
+        # Called with the lock held. Later writes would fail alike or leave a log with holes;
+        # it stops where it was last whole, and says so once.
+        log_file, self._log_file = self._log_file, None
+        try:
+            log_file.close()
+        except OSError:
+            pass  # its buffer is what could not be written
+        self._log_failed(exc)
+
+    def _log_failed(self, exc: OSError) -> None:
+        if self.log_error is None:
+            self.log_error = (f"{self._name}: cannot write the log {self.log_path}: "
+                              f"{exc.strerror or exc}; requests are still answered, no longer logged")
+            self._warn(self.log_error)
 
     def _next_count(self) -> int:
         with self._lock:
@@ -383,7 +393,7 @@ class MockServer:
             return self._count
 
     def handle(self, target: str | None, raw: bytes) -> tuple[int, bytes, str | None, str | None, str | None]:
-        """One request to (status, body, error code, operation, model name)."""
+        """One request to (status, body, error code, operation, model name); not logged."""
         operation = None
         model = None
         try:
@@ -396,10 +406,7 @@ class MockServer:
             if operation not in OPERATIONS:
                 raise ServiceError("UnknownOperationException",
                                    f"{operation} is not supported by this mock (only {', '.join(OPERATIONS)})")
-            try:
-                params = json.loads(raw or b"{}")
-            except (ValueError, UnicodeDecodeError):
-                raise ServiceError("SerializationException", "the request body is not JSON") from None
+            params = request_params(raw)
             if isinstance(params, dict) and isinstance(params.get("ModelName"), str):
                 model = params["ModelName"]
             if self.faults.throttle_every and count % self.faults.throttle_every == 0:
@@ -462,6 +469,153 @@ class MockServer:
         return json.dumps(out).encode()
 
 
+def request_params(raw: bytes):
+    """The request body as JSON; a body that is not JSON, at any depth, is the client's error (400)."""
+    try:
+        params = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ServiceError("SerializationException", "the request body is not JSON") from None
+    except RecursionError:  # nesting deeper than the decoder goes: no request of this service is that deep
+        raise ServiceError("SerializationException", "the request body is nested too deeply") from None
+    if isinstance(params, dict):  # a member sent as null is read as a member not sent
+        params = {name: value for name, value in params.items() if value is not None}
+    return params
+
+
+def _print_to_stderr(line: str) -> None:
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass  # stderr itself is gone: nothing left to tell
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+LISTEN_BACKLOG = 1024  # a burst of new connections waits here, not reset (Linux caps it at net.core.somaxconn)
+DEFAULT_IDLE_TIMEOUT = 15.0  # seconds a connection may wait between requests (or for its first) before it is closed
+DEFAULT_MAX_WORKERS = 64  # handler threads at most; further connections wait in the backlog
+
+
+class MockServer(MockService):
+    """The mock, served on 127.0.0.1 (ephemeral port by default) in a background thread.
+
+    `recordings`: a folder, a file, a dict, or a list of them. `faults`: a Faults.
+    `log_path`: also append one JSON line per request to this file.
+    `idle_timeout`: seconds an open connection may send nothing before it is closed.
+    `max_workers`: connections served at once, each by its own thread; beyond it, new connections
+    wait in the listen backlog until one closes (an idle one does after `idle_timeout`).
+    """
+
+    def __init__(self, recordings, *, faults: Faults | None = None, port: int = 0,
+                 log_path: str | os.PathLike | None = None, idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+                 max_workers: int = DEFAULT_MAX_WORKERS, warn=None):
+        if not 0 < idle_timeout < 1e9:  # NaN and infinity too: a socket takes neither
+            raise ValueError(f"the idle timeout is a number of seconds above 0, not {idle_timeout}")
+        if max_workers < 1:
+            raise ValueError(f"the number of workers is at least 1, not {max_workers}")
+        super().__init__(recordings, faults=faults, log_path=log_path, warn=warn)
+        self.idle_timeout = idle_timeout
+        self.max_workers = max_workers
+        self._port = port
+        self._httpd: _BoundedHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._connections: set = set()  # open client sockets, closed by stop()
+
+    # lifecycle
+    def start(self) -> "MockServer":
+        """Listen on 127.0.0.1; OSError (busy port, unwritable log) or OverflowError (port > 65535) if it cannot."""
+        if not 0 <= self._port <= 65535:
+            raise OverflowError(f"port {self._port} is not 0-65535")
+        self.open_log()
+        handler = type("Handler", (_Handler,), {"server_state": self, "timeout": self.idle_timeout})
+        self._stopping.clear()
+        try:
+            self._httpd = _BoundedHTTPServer(("127.0.0.1", self._port), handler, self.max_workers, self._stopping)
+        except OSError:
+            self.close_log()
+            raise
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="l4e-mock-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # the accept loop may be waiting for a free worker: it gives up
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        # shutdown() stops accepting; a client's kept-alive connection would go on being served
+        # by its handler thread, so each is cut here
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for sock in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.close_log()
+
+    def __enter__(self) -> "MockServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the server is not running")
+        return self._httpd.server_address[1]
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class _BoundedHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, at most `max_workers` at once, and a listen backlog deep enough for bursts."""
+
+    daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(self, address, handler, max_workers: int, stopping: threading.Event):
+        self._workers = threading.BoundedSemaphore(max_workers)
+        self._stopping = stopping
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address):
+        # Waiting for a free worker holds up the accept loop, so the connections after this one
+        # wait in the kernel's backlog (not refused, and costing no thread) until one closes.
+        while not self._workers.acquire(timeout=0.05):
+            if self._stopping.is_set():
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started (none left to start): the worker is free again
+            self._workers.release()
+            self.shutdown_request(request)
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._workers.release()
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            return  # the client reset or vanished: there is no one to answer
+        _print_to_stderr(f"l4e-contract serve: a request from {client_address[0]} failed: "
+                         f"{exc.__class__.__name__}: {exc}")
+
+
 def malformed_body(body: dict, kind: str) -> bytes:
     text = json.dumps(body)
     if kind == "empty":
@@ -517,50 +671,46 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         state = self.server_state
-        request_id = str(uuid.uuid4())
+        target = self.headers.get("X-Amz-Target")
+        length = self._content_length()
+        if length is None:
+            answer = state.refuse(target, 400, "SerializationException", "the Content-Length header is not a length")
+            self.close_connection = True
+        elif length > MAX_REQUEST_BYTES:
+            answer = state.refuse(target, 413, "SerializationException", "request body too large")
+            self.close_connection = True
+        else:
+            answer = state.answer(target, self.rfile.read(length) if length else b"")
+        self._reply(answer)
+
+    def _content_length(self) -> int | None:
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
-            length = -1
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            status, body, code, op, model = 413, json.dumps(
-                {"__type": "SerializationException", "message": "request body too large or unsized"}).encode(), \
-                "SerializationException", None, None
-            self.close_connection = True
-        else:
-            raw = self.rfile.read(length) if length else b""
-            status, body, code, op, model = state.handle(self.headers.get("X-Amz-Target"), raw)
-        state._log(LoggedRequest(self.headers.get("X-Amz-Target"), op, model, status, code, request_id, time.time()))
-        self._reply(status, body, code, request_id)
+            return None
+        return length if length >= 0 else None
 
     def do_GET(self):
-        state = self.server_state
-        request_id = str(uuid.uuid4())
-        body = json.dumps({"__type": "UnknownOperationException", "message": "use POST with X-Amz-Target"}).encode()
-        state._log(LoggedRequest(self.headers.get("X-Amz-Target"), None, None, 400, "UnknownOperationException",
-                                 request_id, time.time()))
-        self._reply(400, body, "UnknownOperationException", request_id)
+        self._reply(self.server_state.refuse(self.headers.get("X-Amz-Target"), 400,
+                                                     "UnknownOperationException", "use POST with X-Amz-Target"))
 
     do_PUT = do_DELETE = do_PATCH = do_GET
 
-    def _reply(self, status: int, body: bytes, code: str | None, request_id: str) -> None:
+    def _reply(self, answer: Answer) -> None:
         # The answer is put together in memory and sent at once: headers and body in two sends
         # woke the client twice and cost each side a second system call (~0.1 ms of CPU an answer).
         socket_writer, self.wfile = self.wfile, io.BytesIO()
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", self.server_state.content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("x-amzn-RequestId", request_id)
-            if code:
-                self.send_header("x-amzn-ErrorType", code)
+            self.send_response(answer.status)
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
-            answer = self.wfile.getvalue()
+            self.wfile.write(answer.body)
+            data = self.wfile.getvalue()
         finally:
             self.wfile = socket_writer
         try:
-            self.wfile.write(answer)
+            self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             # the client gave up (a read timeout); nothing is waiting for this answer
             self.close_connection = True
