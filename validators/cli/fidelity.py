@@ -49,7 +49,7 @@ def run(args) -> int:
 
         results, documents = fidelity.as_results(result)
         try:
-            where = write_reports(results, args.report_dir, command="fidelity", documents=documents,
+            where = write_reports(results, args.report_dir, command="fidelity", documents=documents, unit="call",
                                   extra={"fidelity": {k: v for k, v in result.to_dict().items() if k != "calls"}})
         except OSError as exc:
             print(f"l4e-contract fidelity: {exc}", file=sys.stderr)
