@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from l4e_contract.check.results import Result, Tally, exit_code
+from l4e_contract.check.results import VALID, Result, Tally, exit_code
 from l4e_contract.report.console import reporter
 
 
@@ -43,6 +43,7 @@ def check_file(path: str, strict: bool = False, keep: dict | None = None) -> Res
 
 def run(args) -> int:
     from l4e_contract.load.files import iter_json_files
+    from l4e_contract.report.progress import Progress
 
     # Results are printed as they come and counted, not kept: a run over 100,000 files holds one
     # at a time. With --report-dir, each result and its body go to the reports as they come, too.
@@ -55,14 +56,16 @@ def run(args) -> int:
         except OSError as exc:
             print(f"l4e-contract validate: {exc}", file=sys.stderr)
             return 2
-    with reports or contextlib.nullcontext():
+    with reports or contextlib.nullcontext(), Progress("validate", "file", quiet=args.quiet) as progress:
         out = reporter(args.format, sys.stdout, args.verbose, stream=True)
         tally = Tally()
         kept: dict = {}
         failed_reports = False
         for path, problem in iter_json_files(args.paths):
             result = Result.failed(path, problem) if problem else check_file(path, args.strict, kept)
-            out.result(result)
+            with progress.hold(result.verdict != VALID or bool(result.warnings) or args.verbose):
+                out.result(result)
+            progress.update()
             tally.add(result)
             if reports is not None:
                 try:
