@@ -217,9 +217,10 @@ th{background:#eef1f5}td{overflow-wrap:anywhere}td.model{min-width:8em}td.n{text
 .warning{color:#b26a00}.note{color:#666;font-style:italic;overflow-wrap:anywhere}code{font-size:.95em;overflow-wrap:anywhere}
 p{overflow-wrap:anywhere}ul.findings{margin:.3em 0;padding-left:1.2em}ul.findings li{margin:.15em 0;overflow-wrap:anywhere}
 .legend span{display:inline-block;margin-right:14px}.sw{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-right:4px}
-svg.timeline{display:block}
+svg.timeline{display:block}h1 span,p.counts span{white-space:nowrap}
 """.strip()
 
+_META_LABELS = {"run_id": "run id", "l4e_contract_version": "l4e-contract", "botocore_version": "botocore"}
 _UNITS = {"source": ("source", "sources", "Per model"), "call": ("call", "calls", "Per call")}
 
 
@@ -303,7 +304,7 @@ class _Page:
             out.append(f'<p class="counts">{counts}</p>')
         else:
             out.append(f'<h1 class="counts">l4e-contract {_e(meta["command"])}: {counts}</h1>')
-        out.append('<p class="meta">' + " · ".join(f"{_e(k.replace('_', ' '))}: <code>{_e(v)}</code>"
+        out.append('<p class="meta">' + " · ".join(f"{_e(_META_LABELS.get(k, k))}: <code>{_e(v)}</code>"
                                                   for k, v in meta.items() if v is not None and k != "command") + "</p>")
         out.append("<h2>Findings per rule</h2>")
         rows = self.rules.rows()
