@@ -311,10 +311,15 @@ def list_call(conn, recorded: dict[str, dict]) -> Call:
 
 
 def describe_call(conn, name: str, recorded: dict) -> Call:
+    return judge_describe(name, recorded, _call(conn, "describe_model", ModelName=name))
+
+
+def judge_describe(name: str, recorded: dict, answer) -> Call:
+    """The checks of one DescribeModel answer, (parsed, exception, raw) as _call returns it."""
     import l4e_contract
 
     call = Call(DESCRIBE, name)
-    parsed, exc, raw = _call(conn, "describe_model", ModelName=name)
+    parsed, exc, raw = answer
     check_answer(call, raw, expect_error=False)
     if call.checks.get(SUPPORTED) is False:
         call.settle()
@@ -440,13 +445,19 @@ def check(endpoint_url: str, recordings, *, region: str = "us-east-1", max_attem
 
 
 def _describe_all(conn, recorded: dict[str, dict], concurrency: int, on_done) -> list[Call]:
-    """describe_call for every recorded model, in a bounded pool; the calls in sorted model order."""
+    """DescribeModel of every recorded model, `concurrency` calls at a time; the calls in sorted model order.
+
+    The pool's threads make the calls; this thread judges each answer as it comes, as `live`
+    does: the contract's checks hold the GIL wherever they run, and the validator builds its
+    plans on first use, which is not to be done by several threads at once.
+    """
     names = sorted(recorded)
     calls: dict[str, Call] = {}
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-fidelity") as pool:
-        futures = {pool.submit(describe_call, conn, name, recorded[name]): name for name in names}
+        futures = {pool.submit(_call, conn, "describe_model", ModelName=name): name for name in names}
         for future in as_completed(futures):
-            calls[futures[future]] = future.result()
+            name = futures[future]
+            calls[name] = judge_describe(name, recorded[name], future.result())
             on_done(len(calls))
     return [calls[name] for name in names]
 
