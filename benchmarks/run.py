@@ -293,7 +293,58 @@ def bench_memory(args, texts, tmp: Path):
         rows.append(row("peak RSS", f"l4e-contract validate --format {fmt} ({n:,} files)", round(mb, 1), "MB",
                         "the same on 10 files", round(base, 1), round(mb / base, 2), "< 100 MB", mb < 100,
                         exit=code, seconds=round(elapsed, 2)))
+    rows.append(_report_dir_memory(folder, small, n, tmp))
+    rows.append(_size_limit_memory(texts, tmp))
     return rows, {"files": n, "bytes": tree_size(folder)}
+
+
+def _report_dir_memory(folder: Path, small: Path, n: int, tmp: Path):
+    """validate --report-dir: the reports are written as results arrive, so the peak must not grow with n."""
+    out = tmp / "memory-reports"
+    start = time.perf_counter()
+    mb, code = peak_rss_mb([*L4E, "validate", "--quiet", "--report-dir", str(out / "many"), str(folder)])
+    elapsed = time.perf_counter() - start
+    base, _ = peak_rss_mb([*L4E, "validate", "--quiet", "--report-dir", str(out / "small"), str(small)])
+    written = tree_size(out / "many")
+    shutil.rmtree(out, ignore_errors=True)
+    return row("peak RSS", f"l4e-contract validate --report-dir ({n:,} files)", round(mb, 1), "MB",
+               "the same on 10 files", round(base, 1), round(mb / base, 2), "<= 150 MB", mb <= 150,
+               exit=code, seconds=round(elapsed, 2), reports_mb=round(written / 2**20, 1))
+
+
+def write_at_size_limit(path: Path, text: str, size: int) -> int:
+    """A valid response padded, in an unknown member, to `size` bytes with the densest thing JSON holds for
+    Python: small objects, each a dict once parsed. A response of any shape that the loader accepts costs at
+    most about this much."""
+    doc = json.loads(text)
+    unit, tail = '{"k":0},', '{"k":0}]}'
+    head = text.rstrip()[:-1] + ', "Padding": ['
+    count = (size - len(head.encode()) - len(tail)) // len(unit)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(head)
+        chunk = unit * 65536
+        left = count
+        while left > 0:
+            part = min(left, 65536)
+            fh.write(chunk if part == 65536 else unit * part)
+            left -= part
+        fh.write(tail)
+    assert isinstance(doc, dict)
+    return path.stat().st_size
+
+
+def _size_limit_memory(texts, tmp: Path):
+    from l4e_contract.load.files import MAX_BYTES
+
+    big = tmp / "memory-at-limit.json"
+    size = write_at_size_limit(big, texts[0], MAX_BYTES)
+    start = time.perf_counter()
+    mb, code = peak_rss_mb([*L4E, "validate", "--quiet", str(big)])
+    elapsed = time.perf_counter() - start
+    big.unlink()
+    return row("peak RSS", f"l4e-contract validate, one file of {size / 2**20:.1f} MiB (MAX_BYTES, small objects)",
+               round(mb, 1), "MB", "", None, None, "< 1,000 MB", mb < 1000, exit=code, seconds=round(elapsed, 2),
+               file_bytes=size)
 
 
 # --- generation ---------------------------------------------------------------

@@ -219,7 +219,10 @@ def test_report_dir_gets_one_result_per_call_and_the_score(tmp_path, capsys):
     assert {v["rule"] for v in bad["violations"]} == {"fidelity.contract", "fidelity.structure"}
     page = (run / "index.html").read_text()
     assert "<svg" in page
-    assert re.search(r"<b>fidelity:</b> fidelity of http://127\.0\.0\.1:\d+ against 11 recorded model\(s\): score \d+/100", page)
+    # the score heads the page; the counts below it are of calls, and say so
+    assert re.search(r"<h1[^>]*>l4e-contract fidelity: fidelity of http://127\.0\.0\.1:\d+ against 11 recorded model\(s\): "
+                     r"score \d+/100", page)
+    assert '<p class="counts">13 calls checked: ' in page
     assert "reports written to" in capsys.readouterr().err
 
 

@@ -276,25 +276,6 @@ def test_retry_settings_reach_botocore():
     assert (config.read_timeout, config.connect_timeout) == (7, 3)
 
 
-def test_progress_bar_only_on_a_terminal():
-    import io
-
-    from l4e_contract.cli.live import Progress
-
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    pipe, tty = io.StringIO(), Tty()
-    for stream in (pipe, tty):
-        bar = Progress(stream)
-        bar(0, 4)
-        bar(2, 4)
-        bar(4, 4)
-    assert pipe.getvalue() == ""
-    assert "2/4 models" in tty.getvalue() and tty.getvalue().endswith("4/4 models\n")
-
-
 def test_usage_errors_are_one_line(capsys, tmp_path):
     assert main(["live", "--concurrency", "0"]) == 2
     assert main(["live", "--profile", "no-such-profile"]) == 2
@@ -434,24 +415,6 @@ def test_a_listing_that_fails_after_a_page_still_accounts_for_the_models_listed(
     assert code == 2 and len(results) == 51  # the first page's 50 models and the failed listing
     assert "server error (HTTP 500" in results["us-east-1/ListModels"]["error"]
     assert all(results[f"us-east-1/model/m-{i:03d}"]["verdict"] == "valid" for i in range(50))
-
-
-def test_progress_while_listing_has_no_total():
-    import io
-
-    from l4e_contract.cli.live import Progress
-
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    tty = Tty()
-    bar = Progress(tty)
-    bar(0, None)
-    bar(3, None)
-    bar(3, 10)
-    assert "3 models checked (listing...)" in tty.getvalue()
-    assert tty.getvalue().endswith("3/10 models") and "\n" not in tty.getvalue()
 
 
 def test_the_session_is_botocore_s_and_answers_boto3_s_spellings(monkeypatch):

@@ -231,6 +231,75 @@ def test_validate_report_dir_writes_the_reports(tmp_path, capsys):
     assert "reports written to" in capsys.readouterr().err
 
 
+def test_report_json_is_json_dump_of_the_document_byte_for_byte(written):
+    where, results = written
+    text = (where / "report.json").read_text(encoding="utf-8")
+    doc = json.loads(text)
+    expected = json.dumps(document(results, run=doc["run"]), indent=2, ensure_ascii=False) + "\n"
+    assert text == expected.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def test_a_run_report_goes_to_disk_as_results_arrive_and_appears_whole_at_the_end(tmp_path):
+    results, documents = _results()
+    with reporting.RunReport(tmp_path, command="validate") as run:
+        for r in results:
+            run.add(r, documents.get(r.source))
+        (partial,) = tmp_path.iterdir()
+        assert partial.name.startswith(reporting.TMP_PREFIX)
+        # each result is on disk already, not held until the end
+        assert "broken.json" in (partial / "report.json").read_text(encoding="utf-8")
+        assert "bad.json" in "".join(p.read_text(encoding="utf-8") for p in partial.glob(".sections-*"))
+        where = run.finish()
+    assert [p.name for p in tmp_path.iterdir()] == [where.name]
+    assert sorted(p.name for p in where.iterdir()) == ["index.html", "junit.xml", "report.json"]
+
+
+def test_leaving_a_run_report_unfinished_leaves_nothing(tmp_path):
+    results, _ = _results()
+    with pytest.raises(KeyboardInterrupt):
+        with reporting.RunReport(tmp_path, command="validate") as run:
+            run.add(results[0])
+            raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_page_keeps_every_problem_and_bounds_the_clean_sources(tmp_path, monkeypatch):
+    monkeypatch.setattr(reporting, "MAX_TIMELINES", 1)
+    monkeypatch.setattr(reporting, "MAX_CLEAN_SECTIONS", 2)
+    monkeypatch.setattr(reporting, "MAX_CLEAN_ROWS", 3)
+    results, documents = _results()
+    good, bad = documents["good.json"], documents["bad.json"]
+    clean = [Result.from_report(f"clean-{i}.json", l4e_contract.validate(good)) for i in range(6)]
+    with reporting.RunReport(tmp_path, command="validate") as run:
+        for r in clean[:3]:
+            run.add(r, good)
+        run.add(results[1], bad)
+        run.add(Result(source="bad-2.json", verdict="invalid", violations=results[1].violations), bad)
+        for r in clean[3:]:
+            run.add(r, good)
+        where = run.finish()
+    page = (where / "index.html").read_text(encoding="utf-8")
+    assert "8 sources checked" in page
+    rows = re.findall(r"<tr><td>(?:<a [^>]*>)?([^<]+)", page.split('class="sources"')[1])
+    assert rows == ["bad.json", "bad-2.json", "clean-0.json", "clean-1.json", "clean-2.json"]
+    assert "and 3 more valid sources with no finding" in page
+    sections = re.findall(r"<section id=\"s\d+\"><h3>([^<]+) — ", page)
+    assert sections == ["bad.json", "bad-2.json", "clean-0.json", "clean-1.json"]
+    assert page.count("<svg") == 1 + 2  # one source with findings drawn, and the two clean sections
+    assert "Timeline left out: only the first 1 sources with findings are drawn." in page
+    report = json.loads((where / "report.json").read_text())
+    assert len(report["results"]) == 8  # report.json keeps every source
+
+
+def test_validate_refuses_an_unusable_report_dir_before_checking_anything(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = main(["validate", str(tmp_path / "nothing-here.json"), "--report-dir", str(blocker / "sub")])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""  # nothing was checked, nothing printed
+    assert captured.err.count("\n") == 1 and "cannot write reports to" in captured.err
+
+
 def test_reporting_never_imports_botocore_for_its_metadata(tmp_path):
     code = (
         "import sys, json\n"

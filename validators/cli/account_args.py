@@ -20,6 +20,7 @@ def add_account_arguments(p, verb: str) -> None:
     p.add_argument("--connect-timeout", type=float, default=5, metavar="S")
     p.add_argument("--read-timeout", type=float, default=30, metavar="S")
     p.add_argument("--unsigned", action="store_true", help="send unsigned requests (a local mock needs no credentials)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def connect_regions(args, command: str):

@@ -19,16 +19,25 @@ def add_arguments(p):
     p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
     p.add_argument("--max-attempts", type=int, default=2, help="attempts per call, the first included (default 2)")
     p.add_argument("--timeout", type=float, default=10, help="seconds to wait for an answer (default 10)")
+    p.add_argument("--concurrency", type=int, default=4, metavar="N", help="models described at once (default 4)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def run(args) -> int:
     from l4e_contract.endpoints import fidelity
     from l4e_contract.contract import paths
 
+    from l4e_contract.report.progress import Progress
+
     recordings = args.recordings or str(paths.recordings_dir() / "valid")
+    if args.concurrency < 1:
+        print("l4e-contract fidelity: --concurrency is at least 1", file=sys.stderr)
+        return EXIT_ERROR
     try:
-        result = fidelity.check(args.endpoint_url, recordings, region=args.region,
-                                max_attempts=max(1, args.max_attempts), timeout=args.timeout)
+        with Progress("fidelity", "call", quiet=args.quiet) as progress:
+            result = fidelity.check(args.endpoint_url, recordings, region=args.region,
+                                    max_attempts=max(1, args.max_attempts), timeout=args.timeout,
+                                    concurrency=args.concurrency, on_progress=progress)
     except fidelity.Unreachable as exc:
         print(f"l4e-contract fidelity: {args.endpoint_url}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -49,7 +58,7 @@ def run(args) -> int:
 
         results, documents = fidelity.as_results(result)
         try:
-            where = write_reports(results, args.report_dir, command="fidelity", documents=documents,
+            where = write_reports(results, args.report_dir, command="fidelity", documents=documents, unit="call",
                                   extra={"fidelity": {k: v for k, v in result.to_dict().items() if k != "calls"}})
         except OSError as exc:
             print(f"l4e-contract fidelity: {exc}", file=sys.stderr)

@@ -15,38 +15,6 @@ def add_arguments(p):
     p.add_argument("--verbose", "-v", action="store_true", help="list valid models too (text format)")
 
 
-class Progress:
-    """A one-line bar on stderr, drawn only when stderr is a terminal."""
-
-    def __init__(self, stream=None):
-        self.stream = stream = stream or sys.stderr
-        try:
-            self.on = stream.isatty()
-        except (AttributeError, ValueError):
-            self.on = False
-
-    def __call__(self, done: int, total: int | None) -> None:
-        if not self.on:
-            return
-        if total is None:  # still listing: the count so far, no bar
-            self.stream.write(f"\r{done} models checked (listing...)")
-            self.stream.flush()
-            return
-        if not total:
-            return
-        width = 30
-        filled = width * done // total
-        self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} models")
-        if done == total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-    def clear(self) -> None:
-        if self.on:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
 _exit_freeze_registered = False
 
 
@@ -119,31 +87,26 @@ def run(args) -> int:
 
 
 def _check(args, connections) -> int:
-    from l4e_contract.endpoints.live import NOT_CHECKED, run_live
-    from l4e_contract.check.results import Result, exit_code, summarize
+    from l4e_contract.endpoints.live import run_live
+    from l4e_contract.check.results import exit_code, summarize
     from l4e_contract.report.console import reporter
+    from l4e_contract.report.progress import Progress
 
     # The JSON document comes whole at the end: json.dump writes it a few bytes at a time (about
     # 5,000 writes for 200 models), and with PYTHONUNBUFFERED (set in many containers) each is a
     # system call: 12 to 20 ms on a pipe, against 2 ms into memory and one write.
     document = io.StringIO() if args.format == "json" else None
     out = reporter(args.format, document or sys.stdout, args.verbose)
-    progress = Progress()
-
-    def on_result(result: Result) -> None:
-        progress.clear()
-        out.result(result)
-        sys.stdout.flush()
-
-    run_ = run_live(connections, models=args.model, strict=args.strict, concurrency=args.concurrency,
-                    on_result=on_result, on_progress=progress)
-    progress.clear()
+    # Results are printed when the run ends, in the run's own order (listing, then models as
+    # listed), not as they complete: the same account gives the same text on every run. The
+    # progress on stderr shows the run is alive meanwhile.
+    with Progress("live", "model", quiet=args.quiet) as progress:
+        run_ = run_live(connections, models=args.model, strict=args.strict, concurrency=args.concurrency,
+                        on_progress=progress)
     results = run_.results
-    if run_.interrupted:
-        # the models left unchecked are reported too, as errors, so the report stays whole
-        for r in results:
-            if r.error == NOT_CHECKED:
-                out.result(r)
+    # the models Ctrl-C left unchecked are among them, as errors: the report stays whole
+    for r in results:
+        out.result(r)
     summary = summarize(results)
     out.finish(results, summary)
     if document is not None:

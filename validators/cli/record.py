@@ -17,20 +17,25 @@ def add_arguments(p):
 def run(args) -> int:
     from l4e_contract.cli.account_args import connect_regions
     from l4e_contract.endpoints.record import record
+    from l4e_contract.report.progress import Progress
 
     connections = connect_regions(args, "record")
     if connections is None:
         return 2
     out = args.out
 
-    def report(outcome):
-        if outcome.error:
-            print(f"{outcome.source}: error: {outcome.error}")
-        else:
-            print(f"{outcome.source}: wrote {outcome.path}")
+    progress = Progress("record", "model", verb="fetched", quiet=args.quiet)
 
-    outcomes = record(connections, out, models=args.model, redact=args.redact,
-                      concurrency=args.concurrency, on_recorded=report)
+    def report(outcome):
+        with progress.hold():
+            if outcome.error:
+                print(f"{outcome.source}: error: {outcome.error}")
+            else:
+                print(f"{outcome.source}: wrote {outcome.path}")
+
+    with progress:
+        outcomes = record(connections, out, models=args.model, redact=args.redact,
+                          concurrency=args.concurrency, on_recorded=report, on_progress=progress)
     errors = sum(1 for o in outcomes if o.error)
     print(f"{len(outcomes) - errors} recorded, {errors} error(s)"
           + ("" if args.redact else " (not redacted)"), file=sys.stderr)

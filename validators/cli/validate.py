@@ -1,9 +1,10 @@
 """l4e-contract validate PATH...: load -> check -> report, one result per file."""
 from __future__ import annotations
 
+import contextlib
 import sys
 
-from l4e_contract.check.results import Result, Tally, exit_code
+from l4e_contract.check.results import VALID, Result, Tally, exit_code
 from l4e_contract.report.console import reporter
 
 
@@ -19,6 +20,7 @@ def add_arguments(p):
                         "placebo writes datetimes without one, read as UTC by default")
     p.add_argument("--report-dir", metavar="DIR",
                    help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 
 def _zone(text: str):
@@ -84,31 +86,49 @@ def say_note(item, verbose: bool) -> None:
 
 def run(args) -> int:
     from l4e_contract.load.sources import iter_sources
+    from l4e_contract.report.progress import Progress
 
     # Results are printed as they come and counted, not kept: a run over 100,000 files holds one
-    # at a time. Results and bodies are kept only when --report-dir asks for reports of them.
-    out = reporter(args.format, sys.stdout, args.verbose, stream=True)
-    tally = Tally()
-    results = [] if args.report_dir else None
-    documents = {} if args.report_dir else None
-    for item in iter_sources(args.paths, placebo_tz=args.placebo_tz):
-        if item.note is not None:
-            say_note(item, args.verbose)
-            continue
-        result = check_item(item, args.strict, documents)
-        out.result(result)
-        tally.add(result)
-        if results is not None:
-            results.append(result)
-    summary = tally.summary
-    out.finish(results or [], summary)
+    # at a time. With --report-dir, each result and its body go to the reports as they come, too.
+    reports = None
     if args.report_dir:
-        from l4e_contract.report.files import write_reports
+        from l4e_contract.report.files import RunReport
 
         try:
-            where = write_reports(results, args.report_dir, command="validate", documents=documents)
+            reports = RunReport(args.report_dir, command="validate")
         except OSError as exc:
             print(f"l4e-contract validate: {exc}", file=sys.stderr)
             return 2
-        print(f"reports written to {where}", file=sys.stderr)
-    return exit_code(summary)
+    with reports or contextlib.nullcontext(), Progress("validate", "file", quiet=args.quiet) as progress:
+        out = reporter(args.format, sys.stdout, args.verbose, stream=True)
+        tally = Tally()
+        kept: dict = {}
+        failed_reports = False
+        for item in iter_sources(args.paths, placebo_tz=args.placebo_tz):
+            if item.note is not None:
+                with progress.hold(True):
+                    say_note(item, args.verbose)
+                continue
+            result = check_item(item, args.strict, kept)
+            with progress.hold(result.verdict != VALID or bool(result.warnings) or args.verbose):
+                out.result(result)
+            progress.update()
+            tally.add(result)
+            if reports is not None:
+                try:
+                    reports.add(result, kept.pop(item.source, None))
+                except OSError as exc:  # a full disk: said once, the check goes on, the run ends in 2
+                    print(f"l4e-contract validate: {exc}", file=sys.stderr)
+                    reports.abandon()
+                    reports, failed_reports = None, True
+            kept.clear()
+        summary = tally.summary
+        out.finish([], summary)
+        if reports is not None:
+            try:
+                where = reports.finish()
+            except OSError as exc:
+                print(f"l4e-contract validate: {exc}", file=sys.stderr)
+                return 2
+            print(f"reports written to {where}", file=sys.stderr)
+    return 2 if failed_reports else exit_code(summary)

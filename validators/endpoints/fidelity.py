@@ -26,7 +26,9 @@ from __future__ import annotations
 import json
 import math
 import secrets
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from typing import Callable
 
 from l4e_contract.contract import committed
 
@@ -309,10 +311,15 @@ def list_call(conn, recorded: dict[str, dict]) -> Call:
 
 
 def describe_call(conn, name: str, recorded: dict) -> Call:
+    return judge_describe(name, recorded, _call(conn, "describe_model", ModelName=name))
+
+
+def judge_describe(name: str, recorded: dict, answer) -> Call:
+    """The checks of one DescribeModel answer, (parsed, exception, raw) as _call returns it."""
     import l4e_contract
 
     call = Call(DESCRIBE, name)
-    parsed, exc, raw = _call(conn, "describe_model", ModelName=name)
+    parsed, exc, raw = answer
     check_answer(call, raw, expect_error=False)
     if call.checks.get(SUPPORTED) is False:
         call.settle()
@@ -381,14 +388,16 @@ def _exc_line(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}".rstrip(": ")
 
 
-def connect(endpoint_url: str, region: str = "us-east-1", max_attempts: int = 2, timeout: float = 10):
+def connect(endpoint_url: str, region: str = "us-east-1", max_attempts: int = 2, timeout: float = 10,
+            concurrency: int = 4):
     """The read-only client, with dummy credentials: a mock needs none, and no real ones are ever sent."""
     import boto3
 
     from l4e_contract.endpoints import client as aws
 
     sess = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
-    settings = aws.ClientSettings(max_attempts=max_attempts, connect_timeout=min(timeout, 5), read_timeout=timeout)
+    settings = aws.ClientSettings(max_attempts=max_attempts, connect_timeout=min(timeout, 5), read_timeout=timeout,
+                                  max_pool_connections=max(10, concurrency))
     return aws.connect(region, sess=sess, endpoint_url=endpoint_url, settings=settings)
 
 
@@ -408,21 +417,49 @@ class NoRecordings(Exception):
 
 
 def check(endpoint_url: str, recordings, *, region: str = "us-east-1", max_attempts: int = 2,
-          timeout: float = 10) -> Fidelity:
-    """Run every call against the endpoint; Unreachable if it cannot be reached at all."""
+          timeout: float = 10, concurrency: int = 4,
+          on_progress: Callable[[int, int], None] | None = None) -> Fidelity:
+    """Run every call against the endpoint; Unreachable if it cannot be reached at all.
+
+    The models are described `concurrency` at a time, as `live` does; the calls
+    keep the models' sorted order whatever order they finish in.
+    `on_progress(done, total)` is called as each call is made.
+    """
     recorded, skipped = load_recorded(recordings)
     if not recorded:
         raise NoRecordings(skipped)
-    conn = connect(endpoint_url, region, max_attempts, timeout)
+    conn = connect(endpoint_url, region, max_attempts, timeout, concurrency)
     result = Fidelity(endpoint_url, len(recorded), skipped=skipped)
+    total = len(recorded) + 2
     result.calls.append(list_call(conn, recorded))
+    if on_progress:
+        on_progress(1, total)
     if result.calls[0].checks.get(SUPPORTED) is False and max_attempts > 1:
         # Nothing to ride out on an endpoint without the service: every other call is asked once.
-        conn = connect(endpoint_url, region, 1, timeout)
-    for name in sorted(recorded):
-        result.calls.append(describe_call(conn, name, recorded[name]))
+        conn = connect(endpoint_url, region, 1, timeout, concurrency)
+    result.calls.extend(_describe_all(conn, recorded, concurrency, lambda done: on_progress and on_progress(1 + done, total)))
     result.calls.append(missing_call(conn, set(recorded)))
+    if on_progress:
+        on_progress(total, total)
     return result
+
+
+def _describe_all(conn, recorded: dict[str, dict], concurrency: int, on_done) -> list[Call]:
+    """DescribeModel of every recorded model, `concurrency` calls at a time; the calls in sorted model order.
+
+    The pool's threads make the calls; this thread judges each answer as it comes, as `live`
+    does: the contract's checks hold the GIL wherever they run, and the validator builds its
+    plans on first use, which is not to be done by several threads at once.
+    """
+    names = sorted(recorded)
+    calls: dict[str, Call] = {}
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-fidelity") as pool:
+        futures = {pool.submit(_call, conn, "describe_model", ModelName=name): name for name in names}
+        for future in as_completed(futures):
+            name = futures[future]
+            calls[name] = judge_describe(name, recorded[name], future.result())
+            on_done(len(calls))
+    return [calls[name] for name in names]
 
 
 def as_results(fid: Fidelity):

@@ -85,8 +85,10 @@ def write_atomically(path: Path, doc) -> None:
 
 
 def record(connections, out_dir, *, models: list[str] | None = None, redact: bool = True,
-           concurrency: int = 4, on_recorded=None) -> list[Recorded]:
-    """Record every model (or the named ones) of every connection; one Recorded per model."""
+           concurrency: int = 4, on_recorded=None, on_progress=None) -> list[Recorded]:
+    """Record every model (or the named ones) of every connection; one Recorded per model.
+
+    `on_progress(done, total)` is called as each model's body arrives."""
     from l4e_contract.endpoints.live import list_models, source_name
     from l4e_contract.endpoints.redact import Redactor, scrub
 
@@ -105,7 +107,11 @@ def record(connections, out_dir, *, models: list[str] | None = None, redact: boo
         work.extend((conn, name, True) for name in listing.names)
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-record") as pool:
-        fetched = list(pool.map(lambda w: _fetch(*w), work))
+        fetched = []
+        for f in pool.map(lambda w: _fetch(*w), work):  # in listing order, as they are redacted
+            fetched.append(f)
+            if on_progress:
+                on_progress(len(fetched), len(work))
 
     redactor = Redactor() if redact else None
     for f in fetched:

@@ -160,7 +160,8 @@ def svg(body, findings: list[Violation] | None = None) -> str:
         return LABEL_W + (t - lo) / (hi - lo) * plot_w
 
     def state(*members) -> tuple[str, list[Violation]]:
-        found = [v for m in members if m for v in flagged.get(m, [])]
+        # a range rule names both ends of its pair: its finding is told once, not once per end
+        found = list({id(v): v for m in members if m for v in flagged.get(m, [])}.values())
         if any(v.severity == ERROR for v in found):
             return "error", found
         return ("warning" if found else "ok"), found
