@@ -3,16 +3,21 @@ from __future__ import annotations
 
 import sys
 
-from l4e_contract.check.results import Result, Tally, exit_code
-from l4e_contract.report.console import reporter
+from l4e_contract.check.results import EXIT_ERROR, Result, Tally, exit_code
+from l4e_contract.report.console import printable, reporter
 
 
 def add_arguments(p):
-    p.add_argument("paths", nargs="+", metavar="PATH", help="response files, or folders searched for *.json")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    from l4e_contract.cli.arguments import path_given, writable_folder
+
+    p.add_argument("paths", nargs="+", metavar="PATH", type=path_given,
+                   help="response files, or folders searched for *.json (each file is checked once, "
+                        "however the paths overlap)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: one line per finding and a summary (default); json: one document")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid files too (text format)")
-    p.add_argument("--report-dir", metavar="DIR",
+    p.add_argument("--report-dir", metavar="DIR", type=writable_folder("reports"),
                    help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
 
 
@@ -48,7 +53,7 @@ def run(args) -> int:
     tally = Tally()
     results = [] if args.report_dir else None
     documents = {} if args.report_dir else None
-    for path, problem in iter_json_files(args.paths):
+    for path, problem in iter_json_files(args.paths, empty_folders=True):
         result = Result.failed(path, problem) if problem else check_file(path, args.strict, documents)
         out.result(result)
         tally.add(result)
@@ -56,13 +61,16 @@ def run(args) -> int:
             results.append(result)
     summary = tally.summary
     out.finish(results or [], summary)
+    if not summary["total"]:  # every named path yields a result today; a source that yields none must not pass
+        print("l4e-contract validate: nothing was checked", file=sys.stderr)
+        return EXIT_ERROR
     if args.report_dir:
         from l4e_contract.report.files import write_reports
 
         try:
             where = write_reports(results, args.report_dir, command="validate", documents=documents)
         except OSError as exc:
-            print(f"l4e-contract validate: {exc}", file=sys.stderr)
+            print(f"l4e-contract validate: {printable(exc)}", file=sys.stderr)
             return 2
         print(f"reports written to {where}", file=sys.stderr)
     return exit_code(summary)

@@ -2,10 +2,29 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import IO
 
 from l4e_contract.check.results import ERROR, INVALID, VALID, Result
+
+
+# C0 controls (ESC starts a terminal escape sequence; a newline would forge a line), DEL, C1
+# controls (0x9b is an 8-bit CSI), line and paragraph separators, and the bidirectional
+# overrides and isolates that reorder what a terminal shows.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """Text as it may reach a terminal: control characters shown as escapes (ESC as \\x1b),
+    never sent raw. Model names, file names and messages come from responses and files."""
+    text = str(text)
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
 class TextReporter:
@@ -17,16 +36,16 @@ class TextReporter:
 
     def result(self, r: Result) -> None:
         if r.verdict == ERROR:
-            self.out.write(f"{r.source}: error: {r.error}\n")
+            self.out.write(f"{printable(r.source)}: error: {printable(r.error)}\n")
             return
         if r.verdict == VALID and not r.warnings and not self.verbose:
             return
         head = "ok" if r.verdict == VALID else f"{len(r.violations)} violation(s)"
-        self.out.write(f"{r.source}: {head}\n")
+        self.out.write(f"{printable(r.source)}: {head}\n")
         for v in r.violations:
-            self.out.write(f"  {v}\n")
+            self.out.write(f"  {printable(v)}\n")
         for v in r.warnings:
-            self.out.write(f"  warning: {v}\n")
+            self.out.write(f"  warning: {printable(v)}\n")
 
     def finish(self, results: list[Result], summary: dict) -> None:
         self.out.write(
