@@ -52,11 +52,13 @@ def _reject_constant(name: str):
 
 
 def _no_duplicates(pairs):
-    obj = {}
-    for key, value in pairs:
-        if key in obj:
-            raise LoadError(f"duplicate key {_short(key)!s} in one object")
-        obj[key] = value
+    obj = dict(pairs)  # in C; only a duplicate makes it shorter, and only then are the keys walked
+    if len(obj) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise LoadError(f"duplicate key {_short(key)!s} in one object")
+            seen.add(key)
     return obj
 
 
@@ -155,9 +157,11 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None):
         if size > max_bytes:
             raise LoadError(f"file is {size:,} bytes, over the {max_bytes:,} byte limit")
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb", buffering=0) as fh:
+        try:
             size = _regular_size(os.fstat(fd))
-            data = _read_at_most(fh, size, max_bytes + 1)
+            data = _read_at_most(fd, size, max_bytes + 1)
+        finally:
+            os.close(fd)
         if len(data) > max_bytes:  # a file that grew after its size was read
             raise LoadError(f"file is over the {max_bytes:,} byte limit")
     except LoadError:
@@ -180,17 +184,19 @@ def _regular_size(st: os.stat_result) -> int:
     return st.st_size
 
 
-def _read_at_most(fh, size: int, limit: int) -> bytes:
+def _read_at_most(fd: int, size: int, limit: int) -> bytes:
     """Up to `limit` bytes, in reads sized to the file: read(limit) would allocate the whole limit
     for every small file, which costs more than parsing it."""
     chunks, total = [], 0
     want = size + 1 if size else 1 << 16  # size 0: a file of /proc, whose size stat cannot tell
     while total < limit:
-        chunk = fh.read(min(want, limit - total))
+        chunk = os.read(fd, min(want, limit - total))
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
+        if len(chunk) < want:  # a regular file reads short only at its end
+            break
         want = 1 << 20
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
