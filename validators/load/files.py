@@ -190,12 +190,11 @@ def _read_at_most(fd: int, size: int, limit: int) -> bytes:
     chunks, total = [], 0
     want = size + 1 if size else 1 << 16  # size 0: a file of /proc, whose size stat cannot tell
     while total < limit:
-        chunk = os.read(fd, min(want, limit - total))
-        if not chunk:
-            break
+        asked = min(want, limit - total)
+        chunk = os.read(fd, asked)
         chunks.append(chunk)
         total += len(chunk)
-        if len(chunk) < want:  # a regular file reads short only at its end
+        if len(chunk) < asked:  # a regular file reads short only at its end
             break
         want = 1 << 20
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
