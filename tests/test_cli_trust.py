@@ -454,3 +454,22 @@ def test_bad_values_are_usage_errors_naming_the_option(capsys, argv, words):
         main(argv)
     err = capsys.readouterr().err
     assert exc.value.code == 2 and words in err and f"usage: l4e-contract {argv[0]}" in err
+
+
+def test_json_output_escapes_what_a_terminal_acts_on_and_still_decodes_to_the_same_text(tmp_path, capsys):
+    path = tmp_path / "rec\u202e\x9b.json"
+    path.write_text(json.dumps({**GOOD, "ModelName": "pump\x9b2J\u2066"}))
+    for stream in (True, False):
+        from l4e_contract.report.console import reporter
+
+        out = reporter("json", sys.stdout, stream=stream)
+        result = Result.failed(str(path), "bad \x9b\u202e")
+        out.result(result)
+        out.finish([result], {"total": 1})
+        text = capsys.readouterr().out
+        assert not any(c in text for c in "\x9b\u202e\u2066")
+        assert json.loads(text)["results"][0] == result.to_dict()
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    text = capsys.readouterr().out
+    assert not any(c in text for c in "\x9b\u202e\u2066")
+    assert json.loads(text)["results"][0]["source"] == str(path)

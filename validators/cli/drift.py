@@ -2,10 +2,9 @@
 or between the committed schema and the installed botocore model. Exit 0 no drift, 1 drift, 2 error."""
 from __future__ import annotations
 
-import json
 import sys
 
-from l4e_contract.report.console import printable
+from l4e_contract.report.console import json_text, printable
 
 EXIT_OK, EXIT_DRIFT, EXIT_ERROR = 0, 1, 2
 
@@ -52,8 +51,7 @@ def run(args) -> int:
         if schema is not None:
             doc["schema"] = schema
         doc["drift"] = any(part["drift"] for part in doc.values())
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_text(doc, indent=2, default=str) + "\n")
     else:
         if result is not None:
             _text_recordings(result, args.ignore_volatile, args.verbose)

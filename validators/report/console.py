@@ -27,6 +27,21 @@ def printable(text: object) -> str:
     return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
 
 
+# json.dumps escapes C0 itself; with ensure_ascii=False it writes these raw. They can only stand
+# inside JSON strings, so their \\uXXXX escapes decode to the very same text.
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_escape(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value, **kw) -> str:
+    """json.dumps(ensure_ascii=False), with the characters a terminal acts on escaped as well."""
+    text = json.dumps(value, ensure_ascii=False, **kw)
+    return _UNSAFE_IN_JSON.sub(_json_escape, text) if _UNSAFE_IN_JSON.search(text) else text
+
+
 class TextReporter:
     """Streams one block per result as it arrives, then a summary line."""
 
@@ -65,8 +80,7 @@ class JsonReporter:
 
     def finish(self, results: list[Result], summary: dict) -> None:
         doc = {"results": [r.to_dict() for r in results], "summary": summary}
-        json.dump(doc, self.out, indent=2, ensure_ascii=False)
-        self.out.write("\n")
+        self.out.write(json_text(doc, indent=2) + "\n")
 
 
 class JsonStreamReporter:
@@ -82,13 +96,13 @@ class JsonStreamReporter:
 
     def result(self, r: Result) -> None:
         # json.dump(indent=2) puts each result two levels deep: four more spaces on every line
-        text = json.dumps(r.to_dict(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        text = json_text(r.to_dict(), indent=2).replace("\n", "\n    ")
         self.out.write(('{\n  "results": [\n    ' if self.count == 0 else ",\n    ") + text)
         self.count += 1
 
     def finish(self, results, summary: dict) -> None:
         head = '{\n  "results": [],\n' if self.count == 0 else "\n  ],\n"
-        tail = json.dumps(summary, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        tail = json_text(summary, indent=2).replace("\n", "\n  ")
         self.out.write(f'{head}  "summary": {tail}\n}}\n')
 
 
