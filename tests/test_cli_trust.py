@@ -473,3 +473,28 @@ def test_json_output_escapes_what_a_terminal_acts_on_and_still_decodes_to_the_sa
     text = capsys.readouterr().out
     assert not any(c in text for c in "\x9b\u202e\u2066")
     assert json.loads(text)["results"][0]["source"] == str(path)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_file_name_that_is_not_utf8_is_printed_escaped_even_on_a_strict_stdout(tmp_path, fmt):
+    folder = os.fsencode(tmp_path / "recs")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"bad\xff.json"), "w") as fh:
+        fh.write("{")
+    proc = cli("validate", "--format", fmt, os.fsdecode(folder), env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    if fmt == "text":
+        assert "bad\\xff.json: error: truncated or malformed JSON" in proc.stdout
+    else:
+        assert json.loads(proc.stdout)["results"][0]["source"].endswith("bad\udcff.json")
+
+
+def test_guarded_output_writes_what_a_strict_stream_cannot_encode_as_escapes():
+    import io
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii", errors="strict")
+    out = GuardedOutput(stream)
+    out.write("caf\u00e9\n")
+    out.flush()
+    assert raw.getvalue() == b"caf\\xe9\n" and out.error is None

@@ -165,6 +165,8 @@ class GuardedOutput:
         if self.error is None:
             try:
                 return self.stream.write(text)
+            except UnicodeEncodeError:  # a strict stdout (PYTHONIOENCODING, a non-UTF-8 locale)
+                return self.write(_encodable(text, getattr(self.stream, "encoding", None) or "utf-8"))
             except OSError as exc:
                 self._failed(exc)
         return len(text)
@@ -192,3 +194,7 @@ class GuardedOutput:
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
+
+
+def _encodable(text: str, encoding: str) -> str:
+    return text.encode(encoding, "backslashreplace").decode(encoding)

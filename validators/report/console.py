@@ -11,12 +11,15 @@ from l4e_contract.check.results import ERROR, INVALID, VALID, Result
 
 # C0 controls (ESC starts a terminal escape sequence; a newline would forge a line), DEL, C1
 # controls (0x9b is an 8-bit CSI), line and paragraph separators, and the bidirectional
-# overrides and isolates that reorder what a terminal shows.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# overrides and isolates that reorder what a terminal shows; and lone surrogates, which is how
+# Python holds a file name's bytes that are not UTF-8 (a strict stdout cannot encode them).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escape(match: re.Match) -> str:
     code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # the byte os.fsdecode could not decode
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
@@ -29,7 +32,7 @@ def printable(text: object) -> str:
 
 # json.dumps escapes C0 itself; with ensure_ascii=False it writes these raw. They can only stand
 # inside JSON strings, so their \\uXXXX escapes decode to the very same text.
-_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _json_escape(match: re.Match) -> str:
