@@ -186,8 +186,10 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert code == 2 and "give OLD_DIR and NEW_DIR, or --schema" in out.err
     code, out = _run(capsys, tmp_path)
     assert code == 2
+    # a folder that does not exist is refused before any comparison is printed
     code, out = _run(capsys, tmp_path / "missing", WIRE)
-    assert code == 2 and f"error: {tmp_path / 'missing'}: no such folder" in out.out
+    assert code == 2 and out.out == ""
+    assert f"argument OLD_DIR: {tmp_path / 'missing'}: no such folder" in out.err
 
 
 def test_schema_drift_is_none_against_the_installed_botocore(capsys):

@@ -61,9 +61,9 @@ def test_a_file_that_grows_past_the_limit_is_not_read_past_it(tmp_path):
     path = tmp_path / "doc.json"
     path.write_bytes(b'{"a": "' + b"x" * 5000 + b'"}')
     with open(path, "rb", buffering=0) as fh:
-        assert len(loader._read_at_most(fh, 10, 100)) == 100  # stat said 10 bytes; it holds more
+        assert len(loader._read_at_most(fh.fileno(), 10, 100)) == 100  # stat said 10 bytes; it holds more
     with open(path, "rb", buffering=0) as fh:
-        assert len(loader._read_at_most(fh, 0, 6000)) == 5009  # size unknown (a pipe): read to the end
+        assert len(loader._read_at_most(fh.fileno(), 0, 6000)) == 5009  # size unknown (a pipe): read to the end
 
 
 def test_json_output_of_a_folder_is_one_document_in_sorted_order(tmp_path, capsys):

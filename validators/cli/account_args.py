@@ -8,17 +8,24 @@ DEFAULT_REGION = "us-east-1"
 
 def add_account_arguments(p, verb: str) -> None:
     """--profile, --region, --endpoint-url, --model and the client's concurrency, retries and timeouts."""
+    from l4e_contract.cli.arguments import endpoint_url, model_name, seconds
+
     p.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
     p.add_argument("--region", action="append", metavar="R",
                    help="region to use; repeatable (default: the profile's region, else us-east-1)")
-    p.add_argument("--endpoint-url", metavar="URL", help="a compatible endpoint instead of AWS (e.g. l4e-contract serve)")
-    p.add_argument("--model", action="append", metavar="NAME", help=f"{verb} only this model; repeatable (default: all)")
+    p.add_argument("--endpoint-url", metavar="URL", type=endpoint_url,
+                   help="a compatible endpoint instead of AWS (e.g. l4e-contract serve)")
+    p.add_argument("--model", action="append", metavar="NAME", type=model_name,
+                   help=f"{verb} only this model; repeatable (default: all)")
     p.add_argument("--concurrency", type=int, default=4, metavar="N", help="models described at once (default 4)")
     p.add_argument("--retry-mode", choices=("standard", "adaptive"), default="standard",
                    help="botocore's retry mode (adaptive also rate-limits on throttling)")
-    p.add_argument("--max-attempts", type=int, default=5, metavar="N", help="attempts per call, the first included")
-    p.add_argument("--connect-timeout", type=float, default=5, metavar="S")
-    p.add_argument("--read-timeout", type=float, default=30, metavar="S")
+    p.add_argument("--max-attempts", type=int, default=5, metavar="N",
+                   help="attempts per call, the first included (default 5)")
+    p.add_argument("--connect-timeout", type=seconds, default=5, metavar="S",
+                   help="seconds to wait for a connection (default 5)")
+    p.add_argument("--read-timeout", type=seconds, default=30, metavar="S",
+                   help="seconds to wait for each read from the socket (default 30)")
     p.add_argument("--unsigned", action="store_true", help="send unsigned requests (a local mock needs no credentials)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
@@ -37,7 +44,20 @@ def connect_regions(args, command: str):
         sess = session(args.profile)
         regions = list(dict.fromkeys(args.region or [sess.region_name or DEFAULT_REGION]))
         return [connect(r, sess=sess, endpoint_url=args.endpoint_url, settings=settings) for r in regions]
-    except Exception as exc:  # ProfileNotFound, a malformed endpoint URL, a bad config file
-        print(f"l4e-contract {command}: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-              file=sys.stderr)
+    except Exception as exc:  # a profile that does not exist, a bad config file, an unknown region
+        print(f"l4e-contract {command}: {setup_error(exc, args)}", file=sys.stderr)
         return None
+
+
+def setup_error(exc: Exception, args) -> str:
+    """One line for what stopped the clients being built, naming the option it came from."""
+    from botocore.exceptions import ProfileNotFound
+
+    if isinstance(exc, ProfileNotFound):
+        import botocore.session
+
+        known = sorted(botocore.session.Session().available_profiles)
+        return (f"--profile {args.profile}: no such profile in the AWS config or credentials files "
+                + (f"(ProfileNotFound; known: {', '.join(known)})" if known else "(ProfileNotFound)"))
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{exc.__class__.__name__}: {text}".rstrip(": ")

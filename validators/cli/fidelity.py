@@ -11,15 +11,18 @@ EXIT_FAITHFUL, EXIT_UNFAITHFUL, EXIT_ERROR = 0, 1, 2
 
 
 def add_arguments(p):
-    p.add_argument("--endpoint-url", required=True, metavar="URL", help="the mock to check, e.g. http://127.0.0.1:4566")
-    p.add_argument("--recordings", metavar="DIR",
+    from l4e_contract.cli.arguments import endpoint_url, existing_folder, positive_int, seconds, writable_folder
+
+    p.add_argument("--endpoint-url", required=True, metavar="URL", type=endpoint_url, help="the mock to check, e.g. http://127.0.0.1:4566")
+    p.add_argument("--recordings", metavar="DIR", type=existing_folder,
                    help="what the mock should answer (default: the bundled contracts/recordings/valid)")
     p.add_argument("--region", default="us-east-1", help="region the client signs for (default us-east-1)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
-    p.add_argument("--max-attempts", type=int, default=2, help="attempts per call, the first included (default 2)")
-    p.add_argument("--timeout", type=float, default=10, help="seconds to wait for an answer (default 10)")
-    p.add_argument("--concurrency", type=int, default=4, metavar="N", help="models described at once (default 4)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: for a person (default); json: one document for a program")
+    p.add_argument("--report-dir", metavar="DIR", type=writable_folder("reports"), help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+    p.add_argument("--max-attempts", type=positive_int, default=2, metavar="N", help="attempts per call, the first included (default 2)")
+    p.add_argument("--timeout", type=seconds, default=10, metavar="S", help="seconds to wait for an answer (default 10)")
+    p.add_argument("--concurrency", type=positive_int, default=4, metavar="N", help="models described at once (default 4)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
 

@@ -8,9 +8,12 @@ import sys
 def add_arguments(p):
     from l4e_contract.cli.account_args import add_account_arguments
 
+    from l4e_contract.cli.arguments import writable_folder
+
     add_account_arguments(p, "check")
-    p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--report-dir", metavar="DIR", type=writable_folder("reports"), help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: for a person (default); json: one document for a program")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid models too (text format)")
 

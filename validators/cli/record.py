@@ -7,8 +7,10 @@ import sys
 def add_arguments(p):
     from l4e_contract.cli.account_args import add_account_arguments
 
+    from l4e_contract.cli.arguments import writable_folder
+
     add_account_arguments(p, "record")
-    p.add_argument("--out", metavar="DIR", default="contracts/recordings",
+    p.add_argument("--out", metavar="DIR", default="contracts/recordings", type=writable_folder("recordings"),
                    help="where to write <region>/<model>.json (default: contracts/recordings/ here)")
     p.add_argument("--no-redact", dest="redact", action="store_false",
                    help="keep account ids, KMS key ids, bucket names and request ids as sent")
@@ -17,6 +19,7 @@ def add_arguments(p):
 def run(args) -> int:
     from l4e_contract.cli.account_args import connect_regions
     from l4e_contract.endpoints.record import record
+    from l4e_contract.report.console import printable
     from l4e_contract.report.progress import Progress
 
     connections = connect_regions(args, "record")
@@ -29,9 +32,9 @@ def run(args) -> int:
     def report(outcome):
         with progress.hold():
             if outcome.error:
-                print(f"{outcome.source}: error: {outcome.error}")
+                print(printable(f"{outcome.source}: error: {outcome.error}"))
             else:
-                print(f"{outcome.source}: wrote {outcome.path}")
+                print(printable(f"{outcome.source}: wrote {outcome.path}"))
 
     with progress:
         outcomes = record(connections, out, models=args.model, redact=args.redact,

@@ -8,7 +8,8 @@ SCHEMA_SOURCE = "schema generated from botocore's model (see contracts/deviation
 
 
 def add_arguments(p):
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                   help="text: one line per rule (default); markdown: docs/RULES.md; json: one document")
 
 
 def catalogue() -> dict:

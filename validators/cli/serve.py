@@ -19,9 +19,9 @@ def _pairs(values, what: str, convert=str) -> dict:
 
 
 def add_arguments(p):
+    from l4e_contract.cli.arguments import path_given
     from l4e_contract.endpoints.serve import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_WORKERS, LISTEN_BACKLOG
-
-    p.add_argument("recordings", nargs="+", metavar="DIR",
+    p.add_argument("recordings", nargs="+", metavar="DIR", type=path_given,
                    help="folders or files of recordings (bare responses in wire or parsed form, or envelopes)")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     p.add_argument("--throttle-every", type=int, default=0, metavar="N",
@@ -64,8 +64,10 @@ def run(args) -> int:
     except ValueError as exc:
         print(f"l4e-contract serve: {exc}", file=sys.stderr)
         return 2
+    from l4e_contract.report.console import printable
+
     for line in server.skipped:
-        print(f"skipped {line}", file=sys.stderr)
+        print(printable(f"skipped {line}"), file=sys.stderr)
     if not server.models:
         print("l4e-contract serve: no recordings to serve", file=sys.stderr)
         return 2

@@ -4,21 +4,25 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from l4e_contract.check.results import VALID, Result, Tally, exit_code
-from l4e_contract.report.console import reporter
+from l4e_contract.check.results import EXIT_ERROR, VALID, Result, Tally, exit_code
+from l4e_contract.report.console import printable, reporter
 
 
 def add_arguments(p):
-    p.add_argument("paths", nargs="+", metavar="PATH",
+    from l4e_contract.cli.arguments import path_given, writable_folder
+
+    p.add_argument("paths", nargs="+", metavar="PATH", type=path_given,
                    help="response files, placebo files, vcrpy cassettes, or folders searched for *.json, "
-                        "*.yaml and *.yml; - reads one document from standard input")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+                        "*.yaml and *.yml (each file is checked once, however the paths overlap); "
+                        "- reads one document from standard input")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: one line per finding and a summary (default); json: one document")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid files too (text format)")
     p.add_argument("--placebo-tz", metavar="ZONE", type=_zone, default=None,
                    help="the zone of the machine that recorded placebo files (+05:30 or Asia/Kolkata); "
                         "placebo writes datetimes without one, read as UTC by default")
-    p.add_argument("--report-dir", metavar="DIR",
+    p.add_argument("--report-dir", metavar="DIR", type=writable_folder("reports"),
                    help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
@@ -81,7 +85,7 @@ def check_body(source: str, body, strict: bool = False, keep: dict | None = None
 def say_note(item, verbose: bool) -> None:
     """Notes go to stderr, so that stdout stays the results (one JSON document with --format json)."""
     if verbose or not item.verbose:
-        print(f"{item.source}: note: {item.note}", file=sys.stderr)
+        print(printable(f"{item.source}: note: {item.note}"), file=sys.stderr)
 
 
 def run(args) -> int:
@@ -97,7 +101,7 @@ def run(args) -> int:
         try:
             reports = RunReport(args.report_dir, command="validate")
         except OSError as exc:
-            print(f"l4e-contract validate: {exc}", file=sys.stderr)
+            print(f"l4e-contract validate: {printable(exc)}", file=sys.stderr)
             return 2
     with reports or contextlib.nullcontext(), Progress("validate", "file", quiet=args.quiet) as progress:
         out = reporter(args.format, sys.stdout, args.verbose, stream=True)
@@ -118,12 +122,15 @@ def run(args) -> int:
                 try:
                     reports.add(result, kept.pop(item.source, None))
                 except OSError as exc:  # a full disk: said once, the check goes on, the run ends in 2
-                    print(f"l4e-contract validate: {exc}", file=sys.stderr)
+                    print(f"l4e-contract validate: {printable(exc)}", file=sys.stderr)
                     reports.abandon()
                     reports, failed_reports = None, True
             kept.clear()
         summary = tally.summary
         out.finish([], summary)
+        if not summary["total"]:  # every named path yields a result or a note; notes alone check nothing
+            print("l4e-contract validate: nothing was checked", file=sys.stderr)
+            return EXIT_ERROR
         if reports is not None:
             try:
                 where = reports.finish()

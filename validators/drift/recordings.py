@@ -192,7 +192,7 @@ def load_set(folder: str) -> RecordingSet:
         rs.errors.append((str(folder), "no such folder" if not os.path.exists(folder) else "not a folder"))
         return rs
     parsed_form: dict[str, bool] = {}
-    for path, problem in iter_json_files([str(folder)]):
+    for path, problem in iter_json_files([str(folder)], empty_folders=True):
         if problem:
             rs.errors.append((path, problem))
             continue

@@ -39,7 +39,7 @@ def iter_sources(paths: list[str], *, placebo_tz: _dt.tzinfo | None = None,
     if not files:
         return
     named = set(files)
-    for path, problem in iter_json_files(files, suffixes=SUFFIXES):
+    for path, problem in iter_json_files(files, suffixes=SUFFIXES, empty_folders=True):
         if problem:
             yield Item(path, error=problem)
         else:
