@@ -101,8 +101,8 @@ def test_a_write_error_after_a_valid_run_is_exit_2(tmp_path, monkeypatch, capsys
 
 
 @pytest.mark.parametrize("layout, words", [
-    ({}, "no *.json file in this folder"),
-    ({"notes.txt": "x", "sub/readme.md": "y"}, "no *.json file in this folder"),
+    ({}, "no *.json or *.yaml or *.yml file in this folder"),
+    ({"notes.txt": "x", "sub/readme.md": "y"}, "no *.json or *.yaml or *.yml file in this folder"),
 ])
 def test_a_folder_with_nothing_to_check_exits_2_and_says_why(tmp_path, capsys, layout, words):
     folder = tmp_path / "recordings"
@@ -119,7 +119,7 @@ def test_a_folder_with_nothing_to_check_exits_2_and_says_why(tmp_path, capsys, l
 def test_a_folder_named_like_a_file_is_not_a_silent_success(tmp_path, capsys):
     (tmp_path / "x.json").mkdir()
     assert main(["validate", str(tmp_path / "x.json")]) == 2
-    assert "a folder (its name ends in .json) with no *.json file below it" in capsys.readouterr().out
+    assert "a folder (its name ends in .json) with no *.json or *.yaml or *.yml file below it" in capsys.readouterr().out
 
 
 def test_an_empty_path_is_refused_not_walked_as_the_current_folder(tmp_path, monkeypatch, capsys):

@@ -227,4 +227,6 @@ def test_fidelity_describes_concurrently_in_a_stable_order_with_progress(every_u
     assert seen.count("DescribeModel") == len(names) + 1  # and the missing model's call
     lines = captured.err.splitlines()
     assert lines[-1] == f"fidelity: made {len(names) + 2} of {len(names) + 2} calls"
-    assert main(["fidelity", "--endpoint-url", "http://127.0.0.1:9", "--concurrency", "0"]) == 2
+    with pytest.raises(SystemExit) as exited:  # a usage error, before anything is sent
+        main(["fidelity", "--endpoint-url", "http://127.0.0.1:9", "--concurrency", "0"])
+    assert exited.value.code == 2

@@ -21,6 +21,7 @@ def _pairs(values, what: str, convert=str) -> dict:
 def add_arguments(p):
     from l4e_contract.cli.arguments import path_given
     from l4e_contract.endpoints.serve import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_WORKERS, LISTEN_BACKLOG
+
     p.add_argument("recordings", nargs="+", metavar="DIR", type=path_given,
                    help="folders or files of recordings (bare responses in wire or parsed form, or envelopes)")
     p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")

@@ -137,7 +137,23 @@ def check_schema(instance) -> Iterator[Violation]:
         found = [Violation(pointer_of([m]), "schema.type",
                            f"nests more than {MODEL_DEPTH} levels deep: no shape of the model does")
                  for m, v in instance.items() if _depth_over(v, MODEL_DEPTH)] if isinstance(instance, dict) else []
+    except Exception:  # a value jsonschema cannot compare (Decimal('sNaN') raises InvalidOperation)
+        found = list(_around_unreadable(instance))
     yield from found
+
+
+def _around_unreadable(instance: dict) -> Iterator[Violation]:
+    """The members jsonschema fails on, each named, and the others' errors as usual."""
+    unreadable = []
+    for m, v in instance.items():
+        try:
+            list(_validator().iter_errors({m: v}))
+        except Exception as exc:
+            unreadable.append(m)
+            yield Violation(pointer_of([m]), "schema.type",
+                            f"holds a {type(v).__name__} the schema cannot read ({exc.__class__.__name__})")
+    rest = {m: v for m, v in instance.items() if m not in unreadable}
+    yield from (v for v in _schema_errors(rest) if v.rule != "schema.required" or v.pointer[1:] not in unreadable)
 
 
 def _schema_errors(instance) -> Iterator[Violation]:
