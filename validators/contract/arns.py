@@ -47,3 +47,167 @@ def split_version_arn(text) -> tuple[str, str] | None:
         return None
     model, _, number = text.rpartition(VERSION_MARK)
     return model, number
+
+
+# --- whole shapes ------------------------------------------------------------------
+#
+# Each `*_problem` function says what is wrong with the whole shape of a value the schema's (anchored)
+# pattern already accepts, or None. The pattern holds the characters; these hold the parts a pattern
+# from botocore leaves open (`model/.+` takes any number of path segments, spaces, a version suffix).
+
+import json as _json
+import re as _re
+from functools import lru_cache as _lru_cache
+
+# one path segment of a resource id: no '/', no whitespace or control character (the service's ids are UUIDs)
+_SEGMENT = _re.compile(r"[^/\s\x00-\x1f\x7f]+\Z")
+# IAM API Reference, CreateRole: RoleName [\w+=,.@-]{1,64}; Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F), at most 512
+_ROLE_NAME = _re.compile(r"[A-Za-z0-9_+=,.@-]{1,64}\Z")
+_ROLE_PATH_INNER = _re.compile(r"[\x21-\x7e]{1,510}\Z")
+# AWS KMS API Reference: AliasName ^[a-zA-Z0-9:/_-]+$, beginning alias/; a key ID has no ':', '/' or '.'
+_ALIAS = _re.compile(r"alias/[a-zA-Z0-9/_-]+\Z")
+_KEY_ID = _re.compile(r"[A-Za-z0-9-]+\Z")
+_NAME = _re.compile(r"[0-9a-zA-Z_-]{1,200}\Z")  # ModelName / DatasetName (checked against the schema in tests)
+
+
+def edge_problem(text: str) -> str | None:
+    """Whitespace or a control character at either end (a pattern ending in .+ admits a trailing space)."""
+    if text and (not text[0].isprintable() or text[0].isspace() or not text[-1].isprintable() or text[-1].isspace()):
+        return "has whitespace or a control character at an end"
+    return None
+
+
+def _segments_problem(kind: str, rest: str, expected: str) -> str | None:
+    parts = rest.split("/")
+    if "" in parts:
+        return f"has an empty path segment (a double slash or a trailing '/'); expected {expected}"
+    if len(parts) != 2:
+        return f"has {len(parts)} path segments after {kind}/; expected {expected}"
+    name, rid = parts
+    if not _NAME.match(name):
+        return f"names {kind} {name!r}, which is not a {kind} name; expected {expected}"
+    if not _SEGMENT.match(rid):
+        return f"has an id with whitespace or a control character; expected {expected}"
+    return None
+
+
+def resource_problem(text: str, kind: str) -> str | None:
+    """Problem with a Lookout for Equipment model or dataset ARN: its resource is exactly <kind>/<name>/<id>."""
+    expected = f"{kind}/<name>/<id>"
+    edge = edge_problem(text)
+    if edge:
+        return f"{edge}; expected {expected}"
+    parsed = parse(text)
+    if parsed is None:
+        return None  # not an ARN at all: the schema's pattern says so
+    if kind == "model" and VERSION_MARK in parsed.resource:
+        return "is a model version ARN (<model ARN>/model-version/<n>), not a model ARN"
+    return _segments_problem(kind, parsed.resource.partition("/")[2], expected)
+
+
+def version_problem(text: str) -> str | None:
+    """Problem with a model version ARN: exactly <model ARN>/model-version/<n>."""
+    expected = "model/<name>/<id>/model-version/<n>"
+    edge = edge_problem(text)
+    if edge:
+        return f"{edge}; expected {expected}"
+    parts = split_version_arn(text)
+    if parts is None:
+        return None
+    model, number = parts
+    if not number.isdigit() or not number.isascii():
+        return None  # the schema's pattern ends in [0-9]+
+    parsed = parse(model)
+    if parsed is None or parsed.resource_type != "model":
+        return None
+    if VERSION_MARK in model:
+        return f"has model-version twice; expected {expected}"
+    return _segments_problem("model", parsed.resource.partition("/")[2], expected)
+
+
+def role_problem(text: str) -> str | None:
+    """Problem with an IAM role ARN: role/<path/>name, with IAM's path and role name grammar."""
+    parsed = parse(text)
+    if parsed is None or parsed.resource_type != "role":
+        return None
+    rest = parsed.resource.partition("/")[2]
+    inner, slash, name = rest.rpartition("/")
+    if not _ROLE_NAME.match(name):
+        return (f"role name {name[:80]!r} is not 1-64 characters of letters, digits and _+=,.@- "
+                "(IAM CreateRole RoleName)")
+    if slash and not _ROLE_PATH_INNER.match(inner):
+        return (f"role path '/{inner[:80]}/' is not '/' or '/' + printable ASCII + '/' (IAM CreateRole Path)"
+                + ("; it has a double slash" if inner == "" else ""))
+    return None
+
+
+def kms_arn_problem(text: str) -> str | None:
+    """Problem with a KMS key or alias ARN: arn:<partition>:kms:<region>:<account>:key/<key id> or :alias/<name>."""
+    edge = edge_problem(text)
+    if edge:
+        return f"{edge}; expected arn:<partition>:kms:<region>:<account>:key/<key id> or alias/<name>"
+    parsed = parse(text)
+    if parsed is None:
+        return "is not an ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)"
+    if parsed.service != "kms":
+        return f"is an ARN of service {parsed.service!r}, not a KMS key (kms)"
+    if not _re.fullmatch(r"[0-9]{12}", parsed.account):
+        return f"account {parsed.account!r} is not 12 digits"
+    if parsed.resource_type == "key":
+        key = parsed.resource.partition("/")[2]
+        if not _KEY_ID.match(key):
+            return f"key id {key[:80]!r} is not one segment of letters, digits and '-'"
+        return None
+    if parsed.resource_type == "alias":
+        if not _ALIAS.match(parsed.resource) or "//" in parsed.resource or parsed.resource.endswith("/"):
+            return f"alias {parsed.resource[:80]!r} is not alias/<name> of letters, digits, '/', '_' and '-'"
+        return None
+    return f"resource {parsed.resource[:80]!r} is neither key/<key id> nor alias/<name>"
+
+
+def kms_identifier_problem(text: str) -> str | None:
+    """Problem with a KMS key identifier where the model allows any: a key id, an alias name, or their ARNs."""
+    if text.startswith("arn:"):
+        return kms_arn_problem(text)
+    if text.startswith("alias/"):
+        if not _ALIAS.match(text) or "//" in text or text.endswith("/"):
+            return f"alias {text[:80]!r} is not alias/<name> of letters, digits, '/', '_' and '-'"
+        return None
+    if not _KEY_ID.match(text):
+        return (f"{text[:80]!r} is neither a key id, an alias name (alias/<name>), nor a key or alias ARN")
+    return None
+
+
+# --- partitions and regions (botocore's endpoint data, committed in contracts/source.json) ---
+
+@_lru_cache(maxsize=1)
+def partitions() -> dict[str, dict]:
+    """partition -> {"regionRegex": ..., "regions": [...]}, as `l4e-contract schema --regenerate` wrote them."""
+    from l4e_contract.contract import paths
+
+    try:
+        with open(paths.source_path(), encoding="utf-8") as fh:
+            return dict(_json.load(fh).get("partitions", {}))
+    except (OSError, ValueError):
+        return {}
+
+
+@_lru_cache(maxsize=None)
+def _region_form(partition: str):
+    entry = partitions().get(partition)
+    # botocore's regionRegex is Python syntax (\- outside a class); ASCII: \w and \d as botocore means them
+    return _re.compile(entry["regionRegex"], _re.ASCII) if entry else None
+
+
+def known_partition(partition: str) -> bool:
+    return partition in partitions()
+
+
+def region_problem(partition: str, region: str) -> str | None:
+    """Problem with the region of a regional ARN: empty, or not of its partition's form."""
+    if region == "":
+        return "has an empty region"
+    form = _region_form(partition)
+    if form is not None and (not form.match(region) or not region.isprintable()):
+        return f"region {region[:40]!r} is not a region of partition {partition!r} (form {form.pattern})"
+    return None
