@@ -52,7 +52,7 @@ def _shaped(ctx, path):
     return value if _passes_schema(value, path) else None
 
 
-@rule("arn.model-form", needs=("ModelArn",),
+@rule("arn.model-form",
       description="ModelArn is exactly arn:<partition>:lookoutequipment:<region>:<account>:model/<name>/<id>: "
                   "two path segments, no version suffix, nothing around it.",
       source="AWS Service Authorization Reference, Lookout for Equipment resource types: model "
@@ -124,6 +124,8 @@ def kms_form(ctx):
 _REGIONAL = (("ModelArn",), ("DatasetArn",), *((m,) for m in MODEL_VERSION_ARNS), ("ServerSideKmsKeyId",),
              DIAGNOSTICS_KEY)
 _ARNS = (*_REGIONAL, ("RoleArn",))
+# members other rules hold to ModelArn's partition (arn.partition, arn.same-home, version.arn-belongs-to-model)
+_PARTITION_CHECKED = ("DatasetArn", "ServerSideKmsKeyId", *MODEL_VERSION_ARNS)
 
 
 def _arns_present(ctx, paths):
@@ -135,19 +137,22 @@ def _arns_present(ctx, paths):
             yield path, parsed
 
 
-@rule("arn.region", needs_any=tuple(p[0] for p in _REGIONAL),
+@rule("arn.region",
       description="Every regional ARN (model, dataset, versions, KMS key) names a region, of its partition's form "
                   "(aws: us-east-1, aws-cn: cn-north-1, aws-us-gov: us-gov-west-1, ...).",
       source="AWS General Reference, ARN format: arn:partition:service:region:account-id:resource, region "
              "omitted only for global services (IAM); botocore endpoints.json: each partition's regionRegex")
 def region_of_partition(ctx):
+    model = ctx.arn("ModelArn")
     for path, parsed in _arns_present(ctx, _REGIONAL):
+        if path[0] in _PARTITION_CHECKED and model is not None and parsed.partition != model.partition:
+            continue  # their finding: the region is then of the wrong partition too, reported once
         problem = arns.region_problem(parsed.partition, parsed.region)
         if problem:
             yield _pointer(path), f"{path[-1]} {problem}"
 
 
-@rule("arn.partition-known", severity=WARNING, needs_any=tuple(p[0] for p in _ARNS),
+@rule("arn.partition-known", severity=WARNING,
       description="Every ARN's partition is one botocore's endpoint data knows (aws, aws-cn, aws-us-gov, ...).",
       source="inference: botocore endpoints.json lists the partitions; a newer partition may be missing from it")
 def partition_known(ctx):

@@ -26,7 +26,7 @@ def integer_members() -> tuple[str, ...]:
     return tuple(m for m in committed.schema()["properties"] if committed.member(m).get("type") == "integer")
 
 
-@rule("number.retraining-days", needs=(DAYS,),
+@rule("retraining.days-not-negative", needs=(DAYS,),
       description="LatestScheduledRetrainingAvailableDataInDays is not negative.",
       source="logic: the documentation calls it 'the number of days of data used in the most recent scheduled "
              "retraining run', a count; the model's Integer shape gives no minimum")

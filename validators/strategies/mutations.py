@@ -345,10 +345,10 @@ def _dataset_elsewhere(draw, doc, facts):
     return doc
 
 
-@mutation("arn.partition", "the role ARN is in another partition", role=True)
+@mutation("arn.partition", "a role, key or source version ARN is in another partition", kms=True, role=True)
 def _other_partition(draw, doc, facts):
-    # the role only: a regional ARN moved to another partition keeps a region of the first (arn.region)
-    doc["RoleArn"] = _rehome(doc["RoleArn"], partition=v.other_partition(facts["home"][0]))
+    m = pick(draw, doc, ["RoleArn", "ServerSideKmsKeyId", "SourceModelVersionArn"])
+    doc[m] = _rehome(doc[m], partition=v.other_partition(facts["home"][0]))
     return doc
 
 
@@ -742,7 +742,7 @@ def _beyond_maximum(draw, doc, facts):
     return doc
 
 
-@mutation("number.retraining-days", "a negative number of days of data in the latest retraining",
+@mutation("retraining.days-not-negative", "a negative number of days of data in the latest retraining",
           lifecycles=tuple(sorted(RETRAINING)))
 def _negative_days(draw, doc, facts):
     doc["LatestScheduledRetrainingAvailableDataInDays"] = -draw(st.integers(1, 2**31))
