@@ -9,6 +9,7 @@ pattern: a value that does not is the schema's finding, reported once.
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from l4e_contract.contract import arns, committed, patterns
 from l4e_contract.findings import WARNING
@@ -20,36 +21,41 @@ BUCKETS = (("LabelsInputConfiguration", "S3InputConfiguration", "Bucket"),
            ("ModelDiagnosticsOutputConfiguration", "S3OutputConfiguration", "Bucket"))
 
 
-def _at(doc, path):
-    node = doc
-    for p in path:
-        node = node.get(p) if isinstance(node, dict) else None
-    return node
-
-
-def _schema_at(path):
+@lru_cache(maxsize=None)
+def _finder(path):
+    """The `find` of the schema's compiled pattern at `path` (None: no pattern)."""
     node = committed.schema()
     for p in path:
         node = committed.resolve(node)["properties"][p]
-    return committed.resolve(node)
+    pattern = committed.resolve(node).get("pattern")
+    return patterns.compile_pattern(pattern).find if pattern is not None else None
 
 
 def _pointer(path) -> str:
     return "".join(f"/{p}" for p in path)
 
 
-def _passes_schema(value, path) -> bool:
-    """A string the schema's pattern accepts (anything else is the schema's finding, not ours)."""
-    if not isinstance(value, str):
-        return False
-    pattern = _schema_at(path).get("pattern")
-    return pattern is None or patterns.search(pattern, value)
+def _string(ctx, path):
+    """The string at `path`, or None."""
+    value = ctx.doc.get(path[0])
+    for p in path[1:]:
+        value = value.get(p) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else None
 
 
-def _shaped(ctx, path):
-    """The member's value when the schema accepts it, else None."""
-    value = _at(ctx.doc, path)
-    return value if _passes_schema(value, path) else None
+def _accepts(path, value) -> bool:
+    """Does the schema's pattern accept `value`? A value it rejects is the schema's finding, not ours: each
+    rule asks only when it has found something, so a valid response costs no pattern search here."""
+    find = _finder(path)
+    return find is None or find(value) is not None
+
+
+def _problem(path, value, check):
+    """check(value) where the schema accepts `value` (None where it does not, or nothing is wrong)."""
+    if not value:
+        return None
+    problem = check(value)
+    return problem if problem and _accepts(path, value) else None
 
 
 @rule("arn.model-form",
@@ -58,8 +64,7 @@ def _shaped(ctx, path):
       source="AWS Service Authorization Reference, Lookout for Equipment resource types: model "
              "arn:${Partition}:lookoutequipment:${Region}:${Account}:model/${ModelName}/${ModelId}")
 def model_arn_form(ctx):
-    value = _shaped(ctx, ("ModelArn",))
-    problem = value and arns.resource_problem(value, "model")
+    problem = _problem(("ModelArn",), ctx.str("ModelArn"), lambda v: arns.resource_problem(v, "model"))
     if problem:
         yield "/ModelArn", f"ModelArn {problem}"
 
@@ -69,8 +74,7 @@ def model_arn_form(ctx):
       source="AWS Service Authorization Reference, Lookout for Equipment resource types: dataset "
              "arn:${Partition}:lookoutequipment:${Region}:${Account}:dataset/${DatasetName}/${DatasetId}")
 def dataset_arn_form(ctx):
-    value = _shaped(ctx, ("DatasetArn",))
-    problem = value and arns.resource_problem(value, "dataset")
+    problem = _problem(("DatasetArn",), ctx.str("DatasetArn"), lambda v: arns.resource_problem(v, "dataset"))
     if problem:
         yield "/DatasetArn", f"DatasetArn {problem}"
 
@@ -83,8 +87,7 @@ def dataset_arn_form(ctx):
              "${ModelVersionNumber}")
 def version_arn_form(ctx):
     for m in MODEL_VERSION_ARNS:
-        value = _shaped(ctx, (m,))
-        problem = value and arns.version_problem(value)
+        problem = _problem((m,), ctx.str(m), arns.version_problem)
         if problem:
             yield f"/{m}", f"{m} {problem}"
 
@@ -95,8 +98,7 @@ def version_arn_form(ctx):
       source="IAM API Reference, CreateRole: RoleName pattern [\\w+=,.@-]+ (1-64), Path pattern "
              "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F); IAM identifiers: role ARN arn:aws:iam::account:role/path/name")
 def role_arn_form(ctx):
-    value = _shaped(ctx, ("RoleArn",))
-    problem = value and arns.role_problem(value)
+    problem = _problem(("RoleArn",), ctx.str("RoleArn"), arns.role_problem)
     if problem:
         yield "/RoleArn", f"RoleArn {problem}"
 
@@ -108,12 +110,10 @@ def role_arn_form(ctx):
              "AWS KMS Developer Guide, key identifiers (KeyId): key ID, key ARN, alias name, alias ARN; "
              "KMS API Reference: AliasName ^[a-zA-Z0-9:/_-]+$ beginning alias/")
 def kms_form(ctx):
-    value = _shaped(ctx, ("ServerSideKmsKeyId",))
-    problem = value and arns.kms_arn_problem(value)
+    problem = _problem(("ServerSideKmsKeyId",), ctx.str("ServerSideKmsKeyId"), arns.kms_arn_problem)
     if problem:
         yield "/ServerSideKmsKeyId", f"ServerSideKmsKeyId {problem}"
-    value = _shaped(ctx, DIAGNOSTICS_KEY)
-    problem = value and arns.kms_identifier_problem(value)
+    problem = _problem(DIAGNOSTICS_KEY, _string(ctx, DIAGNOSTICS_KEY), arns.kms_identifier_problem)
     if problem:
         yield _pointer(DIAGNOSTICS_KEY), f"KmsKeyId {problem}"
 
@@ -129,12 +129,13 @@ _PARTITION_CHECKED = ("DatasetArn", "ServerSideKmsKeyId", *MODEL_VERSION_ARNS)
 
 
 def _arns_present(ctx, paths):
-    """(path, parsed ARN) of each ARN member the schema accepts."""
+    """(path, text, parsed ARN) of each member in `paths` that is an ARN."""
     for path in paths:
-        value = _shaped(ctx, path)
-        parsed = arns.parse(value) if value else None
-        if parsed is not None:
-            yield path, parsed
+        text = _string(ctx, path)
+        if text:
+            parsed = ctx.arn(path[0]) if len(path) == 1 else arns.parse(text)
+            if parsed is not None:
+                yield path, text, parsed
 
 
 @rule("arn.region",
@@ -144,11 +145,11 @@ def _arns_present(ctx, paths):
              "omitted only for global services (IAM); botocore endpoints.json: each partition's regionRegex")
 def region_of_partition(ctx):
     model = ctx.arn("ModelArn")
-    for path, parsed in _arns_present(ctx, _REGIONAL):
+    for path, text, parsed in _arns_present(ctx, _REGIONAL):
         if path[0] in _PARTITION_CHECKED and model is not None and parsed.partition != model.partition:
             continue  # their finding: the region is then of the wrong partition too, reported once
         problem = arns.region_problem(parsed.partition, parsed.region)
-        if problem:
+        if problem and _accepts(path, text):
             yield _pointer(path), f"{path[-1]} {problem}"
 
 
@@ -156,8 +157,8 @@ def region_of_partition(ctx):
       description="Every ARN's partition is one botocore's endpoint data knows (aws, aws-cn, aws-us-gov, ...).",
       source="inference: botocore endpoints.json lists the partitions; a newer partition may be missing from it")
 def partition_known(ctx):
-    for path, parsed in _arns_present(ctx, _ARNS):
-        if not arns.known_partition(parsed.partition):
+    for path, text, parsed in _arns_present(ctx, _ARNS):
+        if not arns.known_partition(parsed.partition) and _accepts(path, text):
             yield _pointer(path), (f"{path[-1]} is in partition {parsed.partition!r}, which botocore's endpoint data "
                                    f"does not list ({', '.join(sorted(arns.partitions()))})")
 
@@ -193,7 +194,7 @@ def bucket_problem(name: str) -> str | None:
       source="Amazon S3 User Guide, general purpose bucket naming rules")
 def s3_bucket_name(ctx):
     for path in BUCKETS:
-        value = _shaped(ctx, path)
-        problem = value and bucket_problem(value)
+        value = _string(ctx, path)
+        problem = _problem(path, value, bucket_problem)
         if problem:
             yield _pointer(path), f"bucket {value!r} {problem}"
