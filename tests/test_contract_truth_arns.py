@@ -183,9 +183,14 @@ def test_integer_members_are_bounded_by_their_model_type():
     assert checked == 4  # three versions (long) and the days of data (integer)
 
 
-def test_the_partitions_are_botocores_endpoint_data():
+def test_the_partitions_and_iam_kms_shapes_are_botocores():
     committed_source = json.loads(paths.source_path().read_text(encoding="utf-8"))
     assert committed_source["partitions"] == schema_gen.partitions()
+    assert committed_source["related_shapes"] == schema_gen.related_shapes()
+    assert arns.fits_shape("iam.roleNameType", "r" * 64) and not arns.fits_shape("iam.roleNameType", "r" * 65)
+    assert arns.fits_shape("iam.pathType", "/a/b/") and not arns.fits_shape("iam.pathType", "//")
+    assert arns.fits_shape("kms.AliasNameType", "alias/x") and not arns.fits_shape("kms.AliasNameType", "alias/x y")
+    assert arns.fits_shape("no.suchShape", "x") is None  # a shape source.json lacks claims nothing
     assert {"aws", "aws-cn", "aws-us-gov"} <= set(arns.partitions())
     assert arns.region_problem("aws", "us-east-1") is None
     assert arns.region_problem("aws-cn", "cn-north-1") is None

@@ -61,13 +61,38 @@ from functools import lru_cache as _lru_cache
 
 # one path segment of a resource id: no '/', no whitespace or control character (the service's ids are UUIDs)
 _SEGMENT = _re.compile(r"[^/\s\x00-\x1f\x7f]+\Z")
-# IAM API Reference, CreateRole: RoleName [\w+=,.@-]{1,64}; Path (\u002F)|(\u002F[\u0021-\u007E]+\u002F), at most 512
-_ROLE_NAME = _re.compile(r"[A-Za-z0-9_+=,.@-]{1,64}\Z")
-_ROLE_PATH_INNER = _re.compile(r"[\x21-\x7e]{1,510}\Z")
-# AWS KMS API Reference: AliasName ^[a-zA-Z0-9:/_-]+$, beginning alias/; a key ID has no ':', '/' or '.'
-_ALIAS = _re.compile(r"alias/[a-zA-Z0-9/_-]+\Z")
+# a KMS key id (a UUID, or mrk- and hex for a multi-Region key): KeyIdType has no pattern; an id has no ':' or '/'
 _KEY_ID = _re.compile(r"[A-Za-z0-9-]+\Z")
-_NAME = _re.compile(r"[0-9a-zA-Z_-]{1,200}\Z")  # ModelName / DatasetName (checked against the schema in tests)
+_NAME_DEFINITIONS = {"model": "ModelName", "dataset": "DatasetName"}
+
+
+def _fits_name(kind: str, name: str) -> bool:
+    """Is `name` a name of the schema's ModelName / DatasetName (botocore's pattern and bounds)?"""
+    from l4e_contract.contract import committed, patterns
+
+    node = committed.definition(_NAME_DEFINITIONS[kind])
+    return (node.get("minLength", 0) <= len(name) <= node.get("maxLength", len(name))
+            and patterns.search(node["pattern"], name))
+
+
+def fits_shape(shape: str, text: str) -> bool | None:
+    """Does `text` fit a related shape of contracts/source.json (bounds, and its pattern held to the whole
+    value)? None where source.json does not have the shape (then nothing is claimed)."""
+    from l4e_contract.contract import patterns
+    from l4e_contract.contract.generate import anchored
+
+    fact = _source().get("related_shapes", {}).get(shape)
+    if fact is None:
+        return None
+    if not fact.get("min", 0) <= len(text) <= fact.get("max", len(text)):
+        return False
+    return "pattern" not in fact or patterns.search(anchored(fact["pattern"]), text)
+
+
+def _alias_ok(alias: str) -> bool:
+    """alias/<name>, of KMS's AliasNameType (which admits ':' and '/'), with no empty part."""
+    return (alias.startswith("alias/") and fits_shape("kms.AliasNameType", alias) is not False
+            and "//" not in alias and not alias.endswith("/"))
 
 
 def edge_problem(text: str) -> str | None:
@@ -84,7 +109,7 @@ def _segments_problem(kind: str, rest: str, expected: str) -> str | None:
     if len(parts) != 2:
         return f"has {len(parts)} path segments after {kind}/; expected {expected}"
     name, rid = parts
-    if not _NAME.match(name):
+    if not _fits_name(kind, name):
         return f"names {kind} {name!r}, which is not a {kind} name; expected {expected}"
     if not _SEGMENT.match(rid):
         return f"has an id with whitespace or a control character; expected {expected}"
@@ -126,17 +151,18 @@ def version_problem(text: str) -> str | None:
 
 
 def role_problem(text: str) -> str | None:
-    """Problem with an IAM role ARN: role/<path/>name, with IAM's path and role name grammar."""
+    """Problem with an IAM role ARN: role/<path/>name, with IAM's role name and path (botocore's iam model:
+    roleNameType, pathType)."""
     parsed = parse(text)
     if parsed is None or parsed.resource_type != "role":
         return None
     rest = parsed.resource.partition("/")[2]
     inner, slash, name = rest.rpartition("/")
-    if not _ROLE_NAME.match(name):
-        return (f"role name {name[:80]!r} is not 1-64 characters of letters, digits and _+=,.@- "
-                "(IAM CreateRole RoleName)")
-    if slash and not _ROLE_PATH_INNER.match(inner):
-        return (f"role path '/{inner[:80]}/' is not '/' or '/' + printable ASCII + '/' (IAM CreateRole Path)"
+    if fits_shape("iam.roleNameType", name) is False:
+        return (f"role name {name[:80]!r} is not an IAM role name (1-64 of letters, digits and _+=,.@-; "
+                "IAM roleNameType)")
+    if slash and fits_shape("iam.pathType", f"/{inner}/") is False:
+        return (f"role path '/{inner[:80]}/' is not an IAM path ('/' or '/' + printable ASCII + '/'; IAM pathType)"
                 + ("; it has a double slash" if inner == "" else ""))
     return None
 
@@ -159,7 +185,7 @@ def kms_arn_problem(text: str) -> str | None:
             return f"key id {key[:80]!r} is not one segment of letters, digits and '-'"
         return None
     if parsed.resource_type == "alias":
-        if not _ALIAS.match(parsed.resource) or "//" in parsed.resource or parsed.resource.endswith("/"):
+        if not _alias_ok(parsed.resource):
             return f"alias {parsed.resource[:80]!r} is not alias/<name> of letters, digits, '/', '_' and '-'"
         return None
     return f"resource {parsed.resource[:80]!r} is neither key/<key id> nor alias/<name>"
@@ -170,7 +196,7 @@ def kms_identifier_problem(text: str) -> str | None:
     if text.startswith("arn:"):
         return kms_arn_problem(text)
     if text.startswith("alias/"):
-        if not _ALIAS.match(text) or "//" in text or text.endswith("/"):
+        if not _alias_ok(text):
             return f"alias {text[:80]!r} is not alias/<name> of letters, digits, '/', '_' and '-'"
         return None
     if not _KEY_ID.match(text):
@@ -181,15 +207,20 @@ def kms_identifier_problem(text: str) -> str | None:
 # --- partitions and regions (botocore's endpoint data, committed in contracts/source.json) ---
 
 @_lru_cache(maxsize=1)
-def partitions() -> dict[str, dict]:
-    """partition -> {"regionRegex": ..., "regions": [...]}, as `l4e-contract schema --regenerate` wrote them."""
+def _source() -> dict:
+    """contracts/source.json, as `l4e-contract schema --regenerate` wrote it from botocore."""
     from l4e_contract.contract import paths
 
     try:
         with open(paths.source_path(), encoding="utf-8") as fh:
-            return dict(_json.load(fh).get("partitions", {}))
+            return _json.load(fh)
     except (OSError, ValueError):
         return {}
+
+
+def partitions() -> dict[str, dict]:
+    """partition -> {"regionRegex": ..., "regions": [...]}, from botocore's endpoint data."""
+    return dict(_source().get("partitions", {}))
 
 
 @_lru_cache(maxsize=None)

@@ -226,8 +226,30 @@ def partitions() -> dict[str, dict]:
             for p in endpoints["partitions"]}
 
 
+# Shapes of other services that a DescribeModel member names: an IAM role's name and path, a KMS alias.
+# Their bounds and patterns are read from botocore's models of those services, as the response's own are.
+RELATED_SHAPES = {
+    "iam.roleNameType": ("iam", "roleNameType"),
+    "iam.pathType": ("iam", "pathType"),
+    "kms.AliasNameType": ("kms", "AliasNameType"),
+}
+
+
+def related_shapes() -> dict[str, dict]:
+    """name -> {"min", "max", "pattern"} of RELATED_SHAPES, from botocore's iam and kms models."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    out = {}
+    for name, (service, shape) in RELATED_SHAPES.items():
+        meta = session.get_service_model(service).shape_for(shape).metadata
+        out[name] = {k: meta[k] for k in ("min", "max", "pattern") if k in meta}
+    return out
+
+
 def source_record() -> dict:
-    """contracts/source.json: where the schema came from, and the partitions the ARN rules hold regions to."""
+    """contracts/source.json: where the schema came from, the partitions the ARN rules hold regions to, and
+    the IAM and KMS shapes they hold role names, role paths and aliases to."""
     return {
         "service": SERVICE,
         "operation": OPERATION,
@@ -235,6 +257,7 @@ def source_record() -> dict:
         "botocore_version": botocore_version(),
         "schema": paths.SCHEMA_NAME,
         "partitions": partitions(),
+        "related_shapes": related_shapes(),
     }
 
 

@@ -95,8 +95,9 @@ def version_arn_form(ctx):
 @rule("arn.role-form", needs=("RoleArn",),
       description="RoleArn is arn:<partition>:iam::<account>:role/<path/>name, with IAM's role name "
                   "(1-64 of letters, digits, _+=,.@-) and path ('/' or '/' + printable ASCII + '/').",
-      source="IAM API Reference, CreateRole: RoleName pattern [\\w+=,.@-]+ (1-64), Path pattern "
-             "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F); IAM identifiers: role ARN arn:aws:iam::account:role/path/name")
+      source="model: botocore's iam model, CreateRole's roleNameType ([\\w+=,.@-]+, 1-64) and pathType "
+             "((\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F), 1-512), held to the whole value; IAM identifiers: "
+             "role ARN arn:aws:iam::account:role/path/name")
 def role_arn_form(ctx):
     problem = _problem(("RoleArn",), ctx.str("RoleArn"), arns.role_problem)
     if problem:
@@ -108,7 +109,7 @@ def role_arn_form(ctx):
                   "is a key id, an alias name (alias/<name>), or a key or alias ARN, as the model allows.",
       source="model: ServerSideKmsKeyId is KmsKeyArn, ModelDiagnosticsOutputConfiguration.KmsKeyId is NameOrArn; "
              "AWS KMS Developer Guide, key identifiers (KeyId): key ID, key ARN, alias name, alias ARN; "
-             "KMS API Reference: AliasName ^[a-zA-Z0-9:/_-]+$ beginning alias/")
+             "botocore's kms model: AliasNameType ^[a-zA-Z0-9:/_-]+$ (1-256), beginning alias/")
 def kms_form(ctx):
     problem = _problem(("ServerSideKmsKeyId",), ctx.str("ServerSideKmsKeyId"), arns.kms_arn_problem)
     if problem:
