@@ -22,13 +22,12 @@ BUCKETS = (("LabelsInputConfiguration", "S3InputConfiguration", "Bucket"),
 
 
 @lru_cache(maxsize=None)
-def _finder(path):
-    """The `find` of the schema's compiled pattern at `path` (None: no pattern)."""
+def _pattern(path):
+    """The schema's pattern at `path` (None: no pattern)."""
     node = committed.schema()
     for p in path:
         node = committed.resolve(node)["properties"][p]
-    pattern = committed.resolve(node).get("pattern")
-    return patterns.compile_pattern(pattern).find if pattern is not None else None
+    return committed.resolve(node).get("pattern")
 
 
 def _pointer(path) -> str:
@@ -46,8 +45,8 @@ def _string(ctx, path):
 def _accepts(path, value) -> bool:
     """Does the schema's pattern accept `value`? A value it rejects is the schema's finding, not ours: each
     rule asks only when it has found something, so a valid response costs no pattern search here."""
-    find = _finder(path)
-    return find is None or find(value) is not None
+    pattern = _pattern(path)
+    return pattern is None or patterns.search(pattern, value)
 
 
 def _problem(path, value, check):
