@@ -6,7 +6,13 @@
 """
 from __future__ import annotations
 
+import json
+import re
+from functools import lru_cache
 from typing import NamedTuple
+
+from l4e_contract.contract import committed, paths, patterns
+from l4e_contract.contract.generate import anchored
 
 
 class Arn(NamedTuple):
@@ -55,21 +61,15 @@ def split_version_arn(text) -> tuple[str, str] | None:
 # pattern already accepts, or None. The pattern holds the characters; these hold the parts a pattern
 # from botocore leaves open (`model/.+` takes any number of path segments, spaces, a version suffix).
 
-import json as _json
-import re as _re
-from functools import lru_cache as _lru_cache
-
 # one path segment of a resource id: no '/', no whitespace or control character (the service's ids are UUIDs)
-_SEGMENT = _re.compile(r"[^/\s\x00-\x1f\x7f]+\Z")
+_SEGMENT = re.compile(r"[^/\s\x00-\x1f\x7f]+\Z")
 # a KMS key id (a UUID, or mrk- and hex for a multi-Region key): KeyIdType has no pattern; an id has no ':' or '/'
-_KEY_ID = _re.compile(r"[A-Za-z0-9-]+\Z")
+_KEY_ID = re.compile(r"[A-Za-z0-9-]+\Z")
 _NAME_DEFINITIONS = {"model": "ModelName", "dataset": "DatasetName"}
 
 
 def _fits_name(kind: str, name: str) -> bool:
     """Is `name` a name of the schema's ModelName / DatasetName (botocore's pattern and bounds)?"""
-    from l4e_contract.contract import committed, patterns
-
     node = committed.definition(_NAME_DEFINITIONS[kind])
     return (node.get("minLength", 0) <= len(name) <= node.get("maxLength", len(name))
             and patterns.search(node["pattern"], name))
@@ -78,9 +78,6 @@ def _fits_name(kind: str, name: str) -> bool:
 def fits_shape(shape: str, text: str) -> bool | None:
     """Does `text` fit a related shape of contracts/source.json (bounds, and its pattern held to the whole
     value)? None where source.json does not have the shape (then nothing is claimed)."""
-    from l4e_contract.contract import patterns
-    from l4e_contract.contract.generate import anchored
-
     fact = _source().get("related_shapes", {}).get(shape)
     if fact is None:
         return None
@@ -177,7 +174,7 @@ def kms_arn_problem(text: str) -> str | None:
         return "is not an ARN (arn:<partition>:kms:<region>:<account>:key/<key id>)"
     if parsed.service != "kms":
         return f"is an ARN of service {parsed.service!r}, not a KMS key (kms)"
-    if not _re.fullmatch(r"[0-9]{12}", parsed.account):
+    if not re.fullmatch(r"[0-9]{12}", parsed.account):
         return f"account {parsed.account!r} is not 12 digits"
     if parsed.resource_type == "key":
         key = parsed.resource.partition("/")[2]
@@ -206,14 +203,12 @@ def kms_identifier_problem(text: str) -> str | None:
 
 # --- partitions and regions (botocore's endpoint data, committed in contracts/source.json) ---
 
-@_lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _source() -> dict:
     """contracts/source.json, as `l4e-contract schema --regenerate` wrote it from botocore."""
-    from l4e_contract.contract import paths
-
     try:
         with open(paths.source_path(), encoding="utf-8") as fh:
-            return _json.load(fh)
+            return json.load(fh)
     except (OSError, ValueError):
         return {}
 
@@ -223,11 +218,11 @@ def partitions() -> dict[str, dict]:
     return dict(_source().get("partitions", {}))
 
 
-@_lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def _region_form(partition: str):
     entry = partitions().get(partition)
     # botocore's regionRegex is Python syntax (\- outside a class); ASCII: \w and \d as botocore means them
-    return _re.compile(entry["regionRegex"], _re.ASCII) if entry else None
+    return re.compile(entry["regionRegex"], re.ASCII) if entry else None
 
 
 def known_partition(partition: str) -> bool:
