@@ -126,18 +126,29 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _holds_a_datetime(seconds) -> bool:
+    """Can a datetime hold these epoch seconds (years 1-9999)? A wire number beyond that has no other form:
+    botocore raises on it (form.wire-timestamp-range), so the conversions leave it as it is."""
+    try:
+        _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc)
+        return True
+    except (OverflowError, OSError, ValueError):
+        return False
+
+
 def as_parsed(doc, style: str = "isoformat", tz: _dt.tzinfo | None = None):
     """The parsed form of a wire-form dict: numeric timestamps become boto3's datetime text.
 
     style "isoformat" writes `datetime.isoformat()` ('2023-01-01T00:00:00+00:00'), "str"
     writes `str(datetime)` ('2023-01-01 00:00:00+00:00'); tz is the offset to show (UTC).
-    Anything that is not a dict, and any timestamp that is not a number, is left as it is.
+    Anything that is not a dict, and any timestamp that is not a number (or a number no datetime holds),
+    is left as it is.
     """
     if not isinstance(doc, dict):
         return copy.deepcopy(doc)
     out = copy.deepcopy(doc)
     for m in _timestamp_members():
-        if m in out and _is_number(out[m]):
+        if m in out and _is_number(out[m]) and _holds_a_datetime(out[m]):
             d = _dt.datetime.fromtimestamp(out[m], tz or _dt.timezone.utc)
             out[m] = d.isoformat() if style == "isoformat" else str(d)
     return out
@@ -152,7 +163,7 @@ def as_boto3(doc):
         return copy.deepcopy(doc)
     out = copy.deepcopy(doc)
     for m in _timestamp_members():
-        if m in out and _is_number(out[m]):
+        if m in out and _is_number(out[m]) and _holds_a_datetime(out[m]):
             out[m] = _dt.datetime.fromtimestamp(out[m], tzlocal())
     return out
 

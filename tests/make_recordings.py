@@ -620,6 +620,35 @@ WARNINGS = {
 }
 
 
+# --- issue 11: whole ARNs and names, numbers (rules/arn_form.py, rules/numbers.py) ---------
+
+def _all_arns_in_partition(doc, partition):
+    """Every ARN of the response moved to `partition`, so they still agree with one another."""
+    return json.loads(json.dumps(doc).replace('"arn:aws:', f'"arn:{partition}:'))
+
+
+INVALID.update({
+    "schema.maximum": lambda: _with(retrained_by_scheduler(), LatestScheduledRetrainingAvailableDataInDays=2**31),
+    "arn.model-form": lambda: _with(training_failed(), ModelArn=version(training_failed()["ModelArn"], 1)),
+    "arn.dataset-form": lambda: _with(P(), DatasetArn=examples.DATASET_ARN.replace("sensors/", "sensors//")),
+    "arn.version-form": lambda: _with(imported_from_another_account(),
+                                     SourceModelVersionArn=SOURCE_ARN.replace("/model-version/", "/v2/model-version/")),
+    "arn.role-form": lambda: _with(P(), RoleArn=f"arn:aws:iam::{examples.ACCOUNT}:role//LookoutEquipmentPumpRole"),
+    "arn.kms-form": lambda: _with(P(), ServerSideKmsKeyId=examples.KMS_KEY_ARN + "/rotated"),
+    "arn.region": lambda: _with(P(), ModelDiagnosticsOutputConfiguration={
+        **P()["ModelDiagnosticsOutputConfiguration"], "KmsKeyId": examples.KMS_KEY_ARN.replace(":us-east-1:", "::")}),
+    "name.s3-bucket": lambda: _with(P(), LabelsInputConfiguration={
+        "S3InputConfiguration": {"Bucket": "192.168.5.4", "Prefix": "labels/centrifugal-pump-7/"}}),
+    "retraining.days-not-negative": lambda: _with(retrained_by_scheduler(), LatestScheduledRetrainingAvailableDataInDays=-30),
+    "form.wire-integer": lambda: _with(P(), ActiveModelVersion=1.0),
+    "form.wire-timestamp-range": lambda: _with(P(), LastUpdatedTime=99999999999999999),
+})
+
+WARNINGS.update({
+    "arn.partition-known": lambda: _all_arns_in_partition(P(), "aws-mars"),
+})
+
+
 # --- writing -----------------------------------------------------------------
 
 def dumps(doc) -> str:

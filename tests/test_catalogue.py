@@ -15,7 +15,7 @@ from l4e_contract.findings import ERROR, WARNING
 from l4e_contract.rules import NON_RULES, RULES
 
 ROOT = Path(__file__).resolve().parent.parent
-FAMILIES = {"form", "schema", "time", "version", "import", "arn", "status", "retraining", "embedded", "prose"}
+FAMILIES = {"form", "schema", "time", "version", "import", "arn", "status", "retraining", "embedded", "prose", "name"}
 
 
 def test_every_rule_has_an_id_severity_description_and_basis():

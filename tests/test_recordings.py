@@ -78,10 +78,19 @@ def test_the_same_models_in_both_forms():
                 assert parsed[member] == value, (w.name, member)
 
 
+def _wire_only(rule_id: str) -> bool:
+    """A violation of the wire form itself (2.0 for an integer, seconds no datetime holds): the parsed forms
+    cannot carry it, as its mutation says."""
+    from l4e_contract.strategies.mutations import MUTATIONS
+
+    mutation = MUTATIONS.get(rule_id)
+    return mutation is not None and mutation.forms == ("wire",)
+
+
 @pytest.mark.parametrize("path", INVALID + WARNINGS, ids=ids(INVALID + WARNINGS))
 def test_a_broken_model_gets_the_same_verdict_in_every_form(path):
     doc = load_file(path)
-    if not isinstance(doc, dict) or l4e_contract.validate(doc).form != "wire":
+    if not isinstance(doc, dict) or l4e_contract.validate(doc).form != "wire" or _wire_only(path.stem):
         pytest.skip("this violation exists in one form only")
     try:
         forms = (("parsed", as_parsed(doc)), ("parsed str()", as_parsed(doc, "str")), ("boto3", as_boto3(doc)))

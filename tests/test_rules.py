@@ -620,6 +620,129 @@ for _rule, _examples in FAILING_MORE.items():
     FAILING.setdefault(_rule, []).extend(_examples)
 
 
+# --- issue 11: whole ARNs and names, numbers (rules/arn_form.py, rules/numbers.py, integer ranges) ---
+
+DAYS = "LatestScheduledRetrainingAvailableDataInDays"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role"
+LABELS_PREFIX = "labels/centrifugal-pump-7/"
+
+
+def in_partition(partition, region):
+    """Every ARN of the response moved to one partition and region: they still agree with one another."""
+    return lambda d: json.loads(json.dumps(d).replace('"arn:aws:', f'"arn:{partition}:').replace(
+        ":us-east-1:", f":{region}:"))
+
+
+def labels_bucket(name):
+    return lambda d: put(d, LabelsInputConfiguration={"S3InputConfiguration": {"Bucket": name, "Prefix": LABELS_PREFIX}})
+
+
+def diagnostics_key(key):
+    return lambda d: put(d, ModelDiagnosticsOutputConfiguration={
+        **d["ModelDiagnosticsOutputConfiguration"], "KmsKeyId": key})
+
+
+KEY_ID = KMS_KEY_ARN.rsplit("/", 1)[1]
+WIRE_ONLY = ("wire",)
+
+PASSING.update({
+    "schema.maximum": [
+        ex("the largest int32 number of days", lambda d: put(retrained(d), **{DAYS: 2**31 - 1})),
+        ex("the largest int64 version (its ARN agrees)", lambda d: put(d, ActiveModelVersion=2**63 - 1,
+                                                                         ActiveModelVersionArn=vers(2**63 - 1)))],
+    "retraining.days-not-negative": [ex("0 days", lambda d: put(retrained(d), **{DAYS: 0}))],
+    "form.wire-integer": [ex("integers written as integers", lambda d: d)],
+    "form.wire-timestamp-range": [
+        ex("timestamps of the years botocore reads", lambda d: d),
+        ex("integer epoch seconds", lambda d: put(d, CreatedAt=int(d["CreatedAt"])), forms=WIRE_ONLY)],
+    "arn.model-form": [ex("model/<name>/<id>", lambda d: d),
+                       ex("a one-character name", lambda d: put(d, ModelName="p", ModelArn=MODEL_ARN.replace(
+                           "centrifugal-pump-7/", "p/"), ActiveModelVersionArn=vers(1, MODEL_ARN.replace(
+                               "centrifugal-pump-7/", "p/")),
+                           ModelDiagnosticsOutputConfiguration={**d["ModelDiagnosticsOutputConfiguration"]}))],
+    "arn.dataset-form": [ex("dataset/<name>/<id>", lambda d: d)],
+    "arn.version-form": [ex("active version", lambda d: d),
+                         ex("a source version of another account", lambda d: imported(d))],
+    "arn.role-form": [
+        ex("role in the service-role path", lambda d: d),
+        ex("role with no path", lambda d: put(d, RoleArn=f"{ROLE}/LookoutEquipmentPumpRole")),
+        ex("role in a deep path", lambda d: put(d, RoleArn=f"{ROLE}/plant/a/b/Pump+Role=1,x.y@z_w-v")),
+        ex("a 64-character role name", lambda d: put(d, RoleArn=f"{ROLE}/{'r' * 64}"))],
+    "arn.kms-form": [
+        ex("key ARNs", lambda d: d),
+        ex("an alias ARN for the model's key", lambda d: put(d, ServerSideKmsKeyId=KMS_KEY_ARN.replace(
+            f"key/{KEY_ID}", "alias/lookout-equipment"))),
+        ex("a key id for diagnostics", diagnostics_key(KEY_ID)),
+        ex("a multi-Region key id for diagnostics", diagnostics_key("mrk-4c1e9a0b7d2f4e6a8b3c5d7e9f1a2b3c")),
+        ex("an alias name for diagnostics", diagnostics_key("alias/lookout/diagnostics_key-1"))],
+    "arn.region": [ex("us-east-1 in aws", lambda d: d),
+                   ex("every ARN in aws-cn, cn-north-1", in_partition("aws-cn", "cn-north-1")),
+                   ex("every ARN in aws-us-gov, us-gov-west-1", in_partition("aws-us-gov", "us-gov-west-1"))],
+    "arn.partition-known": [ex("partition aws", lambda d: d),
+                            ex("partition aws-iso-b", in_partition("aws-iso-b", "us-isob-east-1"))],
+    "name.s3-bucket": [ex("a bucket with dots and hyphens", labels_bucket("pump.data-2023")),
+                       ex("a three-character bucket", labels_bucket("a-1")),
+                       ex("xn-- inside a name", labels_bucket("pump-xn--data"))],
+})
+
+FAILING.update({
+    "schema.maximum": [
+        ex("2**31 days: beyond int32", lambda d: put(retrained(d), **{DAYS: 2**31})),
+        ex("a retrained version of 2**63: beyond int64", lambda d: put(
+            retrained(d), LatestScheduledRetrainingModelVersion=2**63))],
+    "retraining.days-not-negative": [ex("-1 days", lambda d: put(retrained(d), **{DAYS: -1}))],
+    "form.wire-integer": [
+        ex("ActiveModelVersion 1.0", lambda d: put(d, ActiveModelVersion=1.0), forms=WIRE_ONLY),
+        ex("days of data 90.0 (2e0 reads the same)", lambda d: put(retrained(d), **{DAYS: 90.0}), forms=WIRE_ONLY)],
+    "form.wire-timestamp-range": [
+        ex("LastUpdatedTime 99999999999999999", lambda d: put(d, LastUpdatedTime=99999999999999999),
+           forms=WIRE_ONLY),
+        ex("LastUpdatedTime at year 10000", lambda d: put(d, LastUpdatedTime=253402300800.0), forms=WIRE_ONLY),
+        ex("TrainingDataStartTime before year 1", lambda d: put(d, TrainingDataStartTime=-62135596801),
+           forms=WIRE_ONLY)],
+    "arn.model-form": [
+        ex("a model version ARN as ModelArn", lambda d: put(in_progress(d), ModelArn=vers(1))),
+        ex("a trailing space", lambda d: put(in_progress(d), ModelArn=MODEL_ARN + " ")),
+        ex("a trailing tab", lambda d: put(in_progress(d), ModelArn=MODEL_ARN + "\t")),
+        ex("an extra path segment", lambda d: put(in_progress(d), ModelArn=MODEL_ARN + "/extra")),
+        ex("a double slash before the id", lambda d: put(in_progress(d), ModelArn=MODEL_ARN.replace(
+            "pump-7/", "pump-7//")))],
+    "arn.dataset-form": [
+        ex("a double slash", lambda d: put(d, DatasetArn=DATASET_ARN.replace("sensors/", "sensors//"))),
+        ex("an extra path segment", lambda d: put(d, DatasetArn=DATASET_ARN + "/v2")),
+        ex("a trailing space", lambda d: put(d, DatasetArn=DATASET_ARN + " "))],
+    "arn.version-form": [
+        ex("a source version with an extra segment", lambda d: put(imported(d), SourceModelVersionArn=SOURCE_ARN.replace(
+            "/model-version/", "/extra/model-version/"))),
+        ex("a source version with model-version twice", lambda d: put(
+            imported(d), SourceModelVersionArn=SOURCE_ARN + "/model-version/1"))],
+    "arn.role-form": [
+        ex("the path '//'", lambda d: put(d, RoleArn=f"{ROLE}//LookoutEquipmentPumpRole")),
+        ex("a space in the role name", lambda d: put(d, RoleArn=f"{ROLE}/Lookout Equipment")),
+        ex("a 65-character role name", lambda d: put(d, RoleArn=f"{ROLE}/{'r' * 65}"))],
+    "arn.kms-form": [
+        ex("a key ARN with an extra segment", lambda d: put(d, ServerSideKmsKeyId=KMS_KEY_ARN + "/rotated")),
+        ex("a KMS ARN that is neither key/ nor alias/", lambda d: put(d, ServerSideKmsKeyId=KMS_KEY_ARN.replace(
+            "key/", "keys/"))),
+        ex("a diagnostics key of another service", diagnostics_key(f"arn:aws:s3:us-east-1:{ACCOUNT}:key/{KEY_ID}")),
+        ex("a diagnostics key that is no KMS identifier", diagnostics_key("key:1234"))],
+    "arn.region": [
+        ex("an empty region in the diagnostics key", diagnostics_key(KMS_KEY_ARN.replace(":us-east-1:", "::"))),
+        ex("an aws-cn region in the aws partition", diagnostics_key(KMS_KEY_ARN.replace("us-east-1", "cn-north-1"))),
+        ex("an empty region in every Lookout for Equipment ARN", lambda d: drop(json.loads(json.dumps(
+            in_progress(d)).replace(":us-east-1:", "::")), "ServerSideKmsKeyId", "ModelDiagnosticsOutputConfiguration"))],
+    "arn.partition-known": [ex("every ARN in partition aws-mars", in_partition("aws-mars", "us-east-1"))],
+    "name.s3-bucket": [
+        ex("an IP address", labels_bucket("192.168.5.4")),
+        ex("two adjacent periods", labels_bucket("pump..data")),
+        ex("the xn-- prefix", labels_bucket("xn--pump-data")),
+        ex("the -s3alias suffix", labels_bucket("pump-data-s3alias")),
+        ex("the sthree- prefix", labels_bucket("sthree-pump")),
+        ex("the --ol-s3 suffix", labels_bucket("pump--ol-s3"))],
+})
+FAILING["schema.minimum"].append(ex("-2**31 - 1 days: below int32", lambda d: put(retrained(d), **{DAYS: -2**31 - 1})))
+
+
 # --- running them -----------------------------------------------------------------
 
 def all_rules():

@@ -57,12 +57,15 @@ def test_nested_enum_and_required_members(model):
 
 def test_bounds_and_patterns_come_from_the_model(model):
     out = model.operation_model("DescribeModel").output_shape.members
+    anchored = {name for d in schema_gen.load_deviations() for name in d.get("anchor", ())}
     for member in ("ModelName", "ModelArn", "FailedReason", "ModelMetrics", "Schema", "OffCondition"):
         shape, node = out[member], committed.member(member)
         assert node.get("minLength") == shape.metadata.get("min")
         assert node.get("maxLength") == shape.metadata.get("max")
-        assert node.get("pattern") == shape.metadata.get("pattern")
-    assert committed.member("ActiveModelVersion") == {"type": "integer", "minimum": 1}
+        pattern = shape.metadata.get("pattern")
+        assert node.get("pattern") == (schema_gen.anchored(pattern) if shape.name in anchored else pattern)
+    # the model's min, and the range of its type: ModelVersion is a long (int64)
+    assert committed.member("ActiveModelVersion") == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 
 
 def test_identity_members_are_required_as_a_documented_deviation(schema_doc):
@@ -72,7 +75,7 @@ def test_identity_members_are_required_as_a_documented_deviation(schema_doc):
     ids = [d["id"] for d in schema_gen.load_deviations()]
     assert "required-identity" in ids and "diagnostics-prefix-holds-file-name" in ids
     for d in schema_gen.load_deviations():
-        assert d["reason"] and d["basis"] and d["patch"]
+        assert d["reason"] and d["basis"] and (d.get("patch") or d.get("anchor"))
 
 
 def _minimal(**extra):
@@ -139,9 +142,37 @@ def test_dot_does_not_match_line_terminators():
 
 
 def test_unanchored_patterns_search():
-    arn = committed.member("ModelArn")["pattern"]
+    arn = schema_gen.generate_raw()["$defs"]["ModelArn"]["pattern"]  # botocore's, before the deviations
     assert not arn.startswith("^")
     assert search(arn, "prefix arn:aws:lookoutequipment:us-east-1:123456789012:model/x")
+
+
+@pytest.mark.parametrize("text", [
+    "prefix arn:aws:lookoutequipment:us-east-1:123456789012:model/x/y",
+    "arn:aws:lookoutequipment:us-east-1:123456789012:model/x/y\nDROP TABLE models",
+    " arn:aws:lookoutequipment:us-east-1:123456789012:model/x/y",
+])
+def test_anchored_model_arn_pattern_holds_the_whole_value(text):
+    arn = committed.member("ModelArn")["pattern"]
+    assert arn == schema_gen.anchored(schema_gen.generate_raw()["$defs"]["ModelArn"]["pattern"])
+    assert search(arn, "arn:aws:lookoutequipment:us-east-1:123456789012:model/x/y")
+    assert not search(arn, text)
+    assert _rules(_minimal(ModelArn=text)) == {"schema.pattern"}
+
+
+def test_anchoring_keeps_alternations_whole_and_leaves_anchored_patterns_alone():
+    prefix = committed.definition("S3Prefix")["pattern"]
+    assert prefix == "^(?:(^$)|([\\u0009\\u000A\\u000D\\u0020-\\u00FF]{1,1023}/$))$"
+    assert search(prefix, "") and search(prefix, "labels/a/")
+    assert not search(prefix, "\u65e5labels/a/")  # botocore's pattern alone searches past the first character
+    assert schema_gen.anchored("^[a-z]{1,3}$") == "^[a-z]{1,3}$"
+    assert schema_gen.anchored("a|b") == "^(?:a|b)$"
+    # every anchored $defs entry is anchored in the committed schema; FailedReason's is not
+    anchored = {n for d in schema_gen.load_deviations() for n in d.get("anchor", ())}
+    for name in anchored:
+        p = committed.definition(name)["pattern"]
+        assert p.startswith("^") and p.endswith("$"), name
+    assert "BoundedLengthString" not in anchored
 
 
 def test_every_pattern_in_the_schema_compiles_as_ecma():

@@ -26,6 +26,13 @@ _SCALARS = {
     "double": "number",
 }
 
+# The range of botocore's integer types: the model's `integer` is a 32-bit and `long` a 64-bit signed
+# integer (Smithy's types, which botocore's shapes keep); a value outside cannot be a member's value.
+INTEGER_RANGES = {
+    "integer": (-2**31, 2**31 - 1),
+    "long": (-2**63, 2**63 - 1),
+}
+
 # A timestamp is the one type whose JSON differs between the HTTP body and boto3's dict.
 TIMESTAMP_DEFS = {
     "Timestamp": {
@@ -116,10 +123,11 @@ def _define(shape, defs: dict) -> dict:
         if "pattern" in meta:
             out["pattern"] = meta["pattern"]
     elif t in ("integer", "long", "float", "double"):
-        if "min" in meta:
-            out["minimum"] = meta["min"]
-        if "max" in meta:
-            out["maximum"] = meta["max"]
+        low, high = INTEGER_RANGES.get(t, (None, None))
+        if "min" in meta or low is not None:
+            out["minimum"] = meta.get("min", low)
+        if "max" in meta or high is not None:
+            out["maximum"] = meta.get("max", high)
     return out
 
 
@@ -169,10 +177,37 @@ def apply_patch(doc: dict, ops: list[dict]) -> dict:
     return doc
 
 
+def anchored(pattern: str) -> str:
+    """The pattern held to the whole value: ^(?:pattern)$, unless it is already ^...$ with no alternative.
+
+    ECMA-262 (like Smithy and JSON Schema) searches: an unanchored pattern accepts any text around a
+    match. The group keeps an alternation whole, and the meaning of the pattern is otherwise unchanged.
+    """
+    if pattern.startswith("^") and pattern.endswith("$") and "|" not in pattern:
+        return pattern
+    return f"^(?:{pattern})$"
+
+
+def apply_anchors(doc: dict, definitions: list[str]) -> dict:
+    """Anchor the pattern of each named $defs entry (deviation anchored-patterns)."""
+    for name in definitions:
+        node = doc["$defs"].get(name)
+        if node is None or "pattern" not in node:
+            raise KeyError(f"deviation anchor: no pattern in $defs/{name} to anchor (has botocore changed?)")
+        node["pattern"] = anchored(node["pattern"])
+    return doc
+
+
+def apply_deviation(doc: dict, deviation: dict) -> dict:
+    """A deviation is an RFC 6902 patch, or a list of $defs whose patterns it anchors, or both (patch first)."""
+    apply_patch(doc, deviation.get("patch", []))
+    return apply_anchors(doc, deviation.get("anchor", []))
+
+
 def generate(model=None, deviations=None) -> dict:
     schema = generate_raw(model)
     for dev in deviations if deviations is not None else load_deviations():
-        apply_patch(schema, dev["patch"])
+        apply_deviation(schema, dev)
     schema["$defs"] = dict(sorted(schema["$defs"].items()))
     return schema
 
@@ -181,14 +216,52 @@ def dumps(schema: dict) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(schema: dict | None = None) -> None:
-    schema = schema or generate()
-    paths.schema_path().write_text(dumps(schema), encoding="utf-8")
-    source = {
+def partitions() -> dict[str, dict]:
+    """partition -> {"regionRegex", "regions"} from botocore's endpoint data (endpoints.json), as the
+    arn.* rules read it from contracts/source.json: validate imports no botocore."""
+    import botocore.session
+
+    endpoints = botocore.session.get_session().get_component("data_loader").load_data("endpoints")
+    return {p["partition"]: {"regionRegex": p["regionRegex"], "regions": sorted(p["regions"])}
+            for p in endpoints["partitions"]}
+
+
+# Shapes of other services that a DescribeModel member names: an IAM role's name and path, a KMS alias.
+# Their bounds and patterns are read from botocore's models of those services, as the response's own are.
+RELATED_SHAPES = {
+    "iam.roleNameType": ("iam", "roleNameType"),
+    "iam.pathType": ("iam", "pathType"),
+    "kms.AliasNameType": ("kms", "AliasNameType"),
+}
+
+
+def related_shapes() -> dict[str, dict]:
+    """name -> {"min", "max", "pattern"} of RELATED_SHAPES, from botocore's iam and kms models."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    out = {}
+    for name, (service, shape) in RELATED_SHAPES.items():
+        meta = session.get_service_model(service).shape_for(shape).metadata
+        out[name] = {k: meta[k] for k in ("min", "max", "pattern") if k in meta}
+    return out
+
+
+def source_record() -> dict:
+    """contracts/source.json: where the schema came from, the partitions the ARN rules hold regions to, and
+    the IAM and KMS shapes they hold role names, role paths and aliases to."""
+    return {
         "service": SERVICE,
         "operation": OPERATION,
         "api_version": service_model().api_version,
         "botocore_version": botocore_version(),
         "schema": paths.SCHEMA_NAME,
+        "partitions": partitions(),
+        "related_shapes": related_shapes(),
     }
-    paths.source_path().write_text(json.dumps(source, indent=2) + "\n", encoding="utf-8")
+
+
+def write(schema: dict | None = None) -> None:
+    schema = schema or generate()
+    paths.schema_path().write_text(dumps(schema), encoding="utf-8")
+    paths.source_path().write_text(json.dumps(source_record(), indent=2) + "\n", encoding="utf-8")

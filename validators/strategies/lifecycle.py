@@ -232,8 +232,10 @@ def build(stage, bits, edge, rnd, *, labels=None, kms=None, off_condition=None, 
         prefix = folder + DIAGNOSTICS_FILE if status == "SUCCESS" or rnd.random() < 0.5 else folder
         out = {"S3OutputConfiguration": {"Bucket": v.bucket(rnd, 0), "Prefix": prefix}}
         if rnd.random() < 0.6:
+            # every form of KMS key identifier the model's NameOrArn allows (arn.kms-form)
             out["KmsKeyId"] = rnd.choice([v.kms_arn(home, v.uuid_text(rnd)), f"alias/{v.path_segment(rnd)}",
-                                          v.uuid_text(rnd), v.text_of(rnd, "NameOrArn")])
+                                          v.uuid_text(rnd), v.kms_alias_arn(home, v.path_segment(rnd)),
+                                          v.multi_region_key_id(rnd)])
         doc["ModelDiagnosticsOutputConfiguration"] = out
     if usual("role", role):
         doc["RoleArn"] = v.role_arn(home, f"LookoutEquipment-{v.path_segment(rnd)}")

@@ -791,3 +791,149 @@ def _previous_same(draw, doc, facts):
 def _retrained_one(draw, doc, facts):
     doc["LatestScheduledRetrainingModelVersion"] = 1
     return doc
+
+
+# --- issue 11: whole ARNs and names, numbers (arn_form.py, numbers.py, the schema's integer ranges) ---
+
+NOT_VERSIONED = tuple(s for s in LIFECYCLES if s not in WITH_VERSION and s not in IMPORTED)
+_LOWER = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=10)
+
+
+@mutation("schema.maximum", "an integer member is beyond its type's range (int32 or int64; a version ARN agrees)",
+          lifecycles=VERSIONED)
+def _beyond_maximum(draw, doc, facts):
+    m = pick(draw, doc, ["ActiveModelVersion", "LatestScheduledRetrainingModelVersion",
+                         "LatestScheduledRetrainingAvailableDataInDays"])
+    doc[m] = committed.member(m)["maximum"] + draw(st.integers(1, 10**6))
+    if m + "Arn" in doc:
+        doc[m + "Arn"] = v.version_arn(doc["ModelArn"], doc[m])
+    return doc
+
+
+@mutation("retraining.days-not-negative", "a negative number of days of data in the latest retraining",
+          lifecycles=tuple(sorted(RETRAINING)))
+def _negative_days(draw, doc, facts):
+    doc["LatestScheduledRetrainingAvailableDataInDays"] = -draw(st.integers(1, 2**31))
+    return doc
+
+
+@mutation("form.wire-integer", "a wire integer written with a fraction or an exponent (2.0, 2e0)",
+          lifecycles=VERSIONED, forms=("wire",))
+def _float_integer(draw, doc, facts):
+    m = pick(draw, doc, ["ActiveModelVersion", "PreviousActiveModelVersion", "LatestScheduledRetrainingModelVersion",
+                         "LatestScheduledRetrainingAvailableDataInDays"])
+    doc[m] = float(doc[m])  # json.loads gives this float for both 2.0 and 2e0
+    return doc
+
+
+@mutation("form.wire-timestamp-range", "a wire timestamp outside the years datetime (and so botocore) can hold",
+          forms=("wire",))
+def _unreadable_timestamp(draw, doc, facts):
+    # members no order rule bounds from this side: the last update (only after creation), the data start
+    m = pick(draw, doc, ["LastUpdatedTime", "TrainingDataStartTime"])
+    if m == "LastUpdatedTime":
+        doc[m] = draw(st.integers(253402300800, 10**17))
+    else:
+        doc[m] = -draw(st.integers(62135596801, 10**17))
+    return doc
+
+
+@mutation("arn.model-form", "ModelArn is a version ARN, has extra path segments or a trailing space",
+          lifecycles=NOT_VERSIONED)
+def _model_arn_form(draw, doc, facts):
+    # no version ARN in the base: each is ModelArn + /model-version/<n> (version.arn-belongs-to-model)
+    how = draw(st.sampled_from(["version", "segment", "space"]))
+    doc["ModelArn"] += {"version": f"/model-version/{draw(st.integers(1, 9))}",
+                        "segment": "/" + draw(_LOWER), "space": " "}[how]
+    return doc
+
+
+@mutation("arn.dataset-form", "DatasetArn has an extra path segment, a double slash or a trailing space", dataset=True)
+def _dataset_arn_form(draw, doc, facts):
+    head, _, rid = doc["DatasetArn"].rpartition("/")
+    how = draw(st.sampled_from(["segment", "double", "space"]))
+    doc["DatasetArn"] = {"segment": f"{head}/{rid}/{draw(_LOWER)}", "double": f"{head}//{rid}",
+                         "space": f"{head}/{rid} "}[how]
+    return doc
+
+
+@mutation("arn.version-form", "the source version ARN has an extra segment, a double slash or model-version twice",
+          lifecycles=tuple(IMPORTED))
+def _version_arn_form(draw, doc, facts):
+    model, _, number = doc["SourceModelVersionArn"].rpartition("/model-version/")
+    how = draw(st.sampled_from(["segment", "double", "twice"]))
+    head, _, rid = model.rpartition("/")
+    model = {"segment": f"{model}/{draw(_LOWER)}", "double": f"{head}//{rid}",
+             "twice": f"{model}/model-version/{number}"}[how]
+    doc["SourceModelVersionArn"] = f"{model}/model-version/{number}"
+    return doc
+
+
+@mutation("arn.role-form", "RoleArn has a double slash, a role name IAM does not allow, or a trailing space",
+          role=True)
+def _role_arn_form(draw, doc, facts):
+    head, _, name = doc["RoleArn"].partition(":role/")
+    how = draw(st.sampled_from(["double", "name", "space", "long"]))
+    name = name.rpartition("/")[2]  # IAM's path grammar admits '//x/', not the path '//' alone
+    doc["RoleArn"] = head + ":role/" + {"double": "/" + name, "name": name + draw(st.sampled_from("!#$%^&*()")),
+                                        "space": name + " ", "long": "r" * 65}[how]
+    return doc
+
+
+@mutation("arn.kms-form", "a KMS key ARN whose resource is not key/<id> or alias/<name>, or a diagnostics "
+                          "KmsKeyId that is no KMS identifier", kms=True)
+def _kms_form(draw, doc, facts):
+    head, _, key = doc["ServerSideKmsKeyId"].rpartition(":key/")
+    how = draw(st.sampled_from(["segment", "resource", "diagnostics"]))
+    if how == "diagnostics" and "ModelDiagnosticsOutputConfiguration" in doc:
+        doc["ModelDiagnosticsOutputConfiguration"]["KmsKeyId"] = draw(_LOWER) + ":" + draw(_LOWER)
+    elif how == "resource":
+        doc["ServerSideKmsKeyId"] = f"{head}:keys/{key}"
+    else:
+        doc["ServerSideKmsKeyId"] = f"{head}:key/{key}/{draw(_LOWER)}"
+    return doc
+
+
+@mutation("arn.region", "a KMS key ARN with an empty region, or one of another partition's form", diagnostics=True)
+def _region_form(draw, doc, facts):
+    from l4e_contract.contract import arns
+
+    partition, _, account = facts["home"]
+    foreign = [r for p, regions in v.homes() if p != partition for r in regions
+               if arns.region_problem(partition, r)]
+    region = draw(st.sampled_from(["", *foreign]))
+    # the diagnostics key: no other rule compares its region with the model's
+    doc["ModelDiagnosticsOutputConfiguration"]["KmsKeyId"] = v.kms_arn((partition, region, account), v.uuid_text(rnd(draw)))
+    return doc
+
+
+def _arn_paths(doc):
+    out = [m for m in ("ModelArn", "DatasetArn", "RoleArn", "ServerSideKmsKeyId", "SourceModelVersionArn",
+                       "ActiveModelVersionArn", "PreviousActiveModelVersionArn") if m in doc]
+    key = _get(doc, "ModelDiagnosticsOutputConfiguration/KmsKeyId")
+    if isinstance(key, str) and key.startswith("arn:"):
+        out.append("ModelDiagnosticsOutputConfiguration/KmsKeyId")
+    return out
+
+
+@mutation("arn.partition-known", "every ARN of the response is in a partition botocore does not list")
+def _unknown_partition(draw, doc, facts):
+    from l4e_contract.contract import arns
+
+    partition = "aws-" + draw(st.text("abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8))
+    while arns.known_partition(partition):
+        partition += "x"
+    # all of them at once: ARNs that disagree on their partition are arn.partition's finding
+    for path in _arn_paths(doc):
+        _set(doc, path, _rehome(_get(doc, path), partition=partition))
+    return doc
+
+
+@mutation("name.s3-bucket", "a bucket name the model's pattern admits but S3's naming rules do not", labels="s3")
+def _bucket_name(draw, doc, facts):
+    a, b = draw(_LOWER), draw(_LOWER)
+    octets = draw(st.lists(st.integers(0, 255), min_size=4, max_size=4))
+    name = draw(st.sampled_from([f"xn--{a}", f"{a}-s3alias", f"{a}..{b}", ".".join(map(str, octets)),
+                                 f"sthree-{a}", f"{a}--ol-s3"]))
+    doc["LabelsInputConfiguration"]["S3InputConfiguration"]["Bucket"] = name
+    return doc

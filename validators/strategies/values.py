@@ -172,12 +172,24 @@ def kms_arn(home, key_id):
     return f"arn:{partition}:kms:{region}:{account}:key/{key_id}"
 
 
+def kms_alias_arn(home, alias_name):
+    partition, region, account = home
+    return f"arn:{partition}:kms:{region}:{account}:alias/{alias_name}"
+
+
+def multi_region_key_id(rnd: random.Random) -> str:
+    """A multi-Region KMS key id: mrk- and 32 hex digits."""
+    return f"mrk-{rnd.getrandbits(128):032x}"
+
+
 def other_region(home) -> str:
     partition, region, _ = home
     regions = dict(homes())[partition]
     if len(regions) > 1:
         return regions[(regions.index(region) + 1) % len(regions)] if region in regions else regions[0]
-    return region + "x"  # a partition with one region: any other region text is still a region of the ARN
+    # a partition with one region: the next number, still of the partition's region form (arn.region)
+    stem, _, number = region.rpartition("-")
+    return f"{stem}-{int(number) + 1}" if number.isdigit() else region
 
 
 def other_partition(partition: str) -> str:
@@ -188,8 +200,22 @@ def other_partition(partition: str) -> str:
 # --- buckets and prefixes ----------------------------------------------------------
 
 def bucket(rnd: random.Random, edge: int) -> str:
-    """An S3 bucket name of the schema's pattern; edge 1 and 2 give its shortest and longest."""
-    return text_of(rnd, "S3Bucket", "min" if edge == 1 else "max" if edge == 2 else "any")
+    """An S3 bucket name of the schema's pattern and S3's naming rules (name.s3-bucket); edge 1 and 2 give
+    its shortest and longest."""
+    return s3_bucket_name(text_of(rnd, "S3Bucket", "min" if edge == 1 else "max" if edge == 2 else "any"))
+
+
+def s3_bucket_name(text: str) -> str:
+    """`text` (of the S3Bucket pattern) changed, at the same length, to keep S3's naming rules: no '..',
+    not an IP address, no reserved prefix or suffix."""
+    from l4e_contract.rules.arn_form import bucket_problem
+
+    text = text.replace("..", ".0")  # '...' becomes '.0.' : a left-to-right pass leaves no pair
+    if bucket_problem(text):  # an IP address, or a reserved prefix or suffix: both ends become letters
+        text = "a" + text[1:-1] + "a"
+    if bucket_problem(text):
+        raise ValueError(f"cannot make {text!r} a valid bucket name")
+    return text
 
 
 def path_segment(rnd: random.Random) -> str:
