@@ -500,17 +500,15 @@ SERVICE_EVENTS = ("CreatedAt", "LastUpdatedTime", "TrainingExecutionStartTime", 
                   "ModelVersionActivatedAt")
 
 
-def _events_in_milliseconds():
-    """The classic mock fault: every event of the service in milliseconds since 1970."""
-    doc = P()
-    return _with(doc, **{m: doc[m] * 1000 for m in SERVICE_EVENTS})
+def _events_unset():
+    """A classic mock fault: every event of the service 0, an unset value sent as a time."""
+    return _with(P(), **{m: 0.0 for m in SERVICE_EVENTS})
 
 
-def _data_in_microseconds():
-    """Every data time in microseconds, on a model still in its first training (no metrics yet)."""
-    doc = first_training_in_progress()
-    return _with(doc, **{m: doc[m] * 1_000_000 for m in ("TrainingDataStartTime", "TrainingDataEndTime",
-                                                         "EvaluationDataStartTime", "EvaluationDataEndTime")})
+def _data_unset():
+    """Every data time 0, on a model still in its first training (no metrics yet)."""
+    return _with(first_training_in_progress(), **{m: 0.0 for m in ("TrainingDataStartTime", "TrainingDataEndTime",
+                                                                   "EvaluationDataStartTime", "EvaluationDataEndTime")})
 
 INVALID = {
     "form.object": lambda: [P()],
@@ -553,8 +551,8 @@ INVALID = {
     "version.arn-belongs-to-model": lambda: _with(P(), ActiveModelVersionArn=version(
         examples.MODEL_ARN.replace("7f3e2b1c-9a4d-4e8f-b2c6-5d1a0e9f8c34", "2d8e4f60-1b3c-4a5d-9e7f-0a1b2c3d4e5f"), 1)),
     "version.arn-number": lambda: _with(P(), ActiveModelVersionArn=version(examples.MODEL_ARN, 2)),
-    "time.plausible-event": _events_in_milliseconds,
-    "time.plausible-data": _data_in_microseconds,
+    "time.plausible-event": _events_unset,
+    "time.plausible-data": _data_unset,
     "import.end-needs-start": lambda: _with(P(), ImportJobEndTime=epoch("2023-03-14T09:40:12.300")),
 }
 

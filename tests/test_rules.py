@@ -583,20 +583,22 @@ FAILING_MORE: dict[str, list[Example]] = {
         retrained(d), LatestScheduledRetrainingModelVersion=1))],
 }
 FAILING_MORE.update({
-    "time.plausible-event": [
+    # milliseconds and microseconds read as seconds are past year 9999: botocore cannot read them
+    "form.wire-timestamp-range": [
         ex("LastUpdatedTime in milliseconds", lambda d: put(d, LastUpdatedTime=d["LastUpdatedTime"] * MS), forms=("wire",)),
         ex("LastUpdatedTime in microseconds", lambda d: put(d, LastUpdatedTime=d["LastUpdatedTime"] * US), forms=("wire",)),
-        ex("CreatedAt 0", lambda d: put(d, CreatedAt=0.0), forms=NOT_OFFSET),
-        ex("CreatedAt in 2019, before the service", lambda d: put(d, CreatedAt=epoch("2019-06-01T00:00:00"))),
-        ex("LastUpdatedTime in year 9999", lambda d: put(d, LastUpdatedTime=epoch("9999-12-31T00:00:00")),
-           forms=NOT_OFFSET),
+        ex("EvaluationDataEndTime in milliseconds", lambda d: put(
+            drop(d, "ModelMetrics"), EvaluationDataEndTime=d["EvaluationDataEndTime"] * MS), forms=("wire",)),
         ex("the next retraining in milliseconds", lambda d: put(
             retrained(d), NextScheduledRetrainingStartDate=retrained()["NextScheduledRetrainingStartDate"] * MS),
            forms=("wire",))],
+    "time.plausible-event": [
+        ex("CreatedAt 0", lambda d: put(d, CreatedAt=0.0), forms=NOT_OFFSET),
+        ex("CreatedAt in 2019, before the service", lambda d: put(d, CreatedAt=epoch("2019-06-01T00:00:00"))),
+        ex("LastUpdatedTime in year 9999", lambda d: put(d, LastUpdatedTime=epoch("9999-12-31T00:00:00")),
+           forms=NOT_OFFSET)],
     "time.plausible-data": [
         ex("TrainingDataStartTime 0", lambda d: put(d, TrainingDataStartTime=0.0), forms=NOT_OFFSET),
-        ex("EvaluationDataEndTime in milliseconds", lambda d: put(
-            drop(d, "ModelMetrics"), EvaluationDataEndTime=d["EvaluationDataEndTime"] * MS), forms=("wire",)),
         ex("EvaluationDataEndTime in year 9999", lambda d: put(
             drop(d, "ModelMetrics"), EvaluationDataEndTime=epoch("9999-12-31T00:00:00")), forms=NOT_OFFSET)],
     "time.after-end-of-support": [

@@ -29,6 +29,14 @@ END_OF_SUPPORT = _dt.datetime(2026, 10, 8, tzinfo=_UTC).timestamp()  # the end o
 CLOCK_SKEW = 300.0
 # - orderings between service events tolerate this much clock rounding between the service's parts
 CLOCK_ROUNDING = 5.0
+# What datetime can hold, and so what botocore's parser can return from wire epoch seconds: years 1 to 9999.
+FIRST_READABLE = _dt.datetime(1, 1, 1, tzinfo=_UTC).timestamp()  # -62135596800
+PAST_LAST_READABLE = _dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=_UTC).timestamp()  # 253402300800.0
+
+
+def readable(seconds: float) -> bool:
+    """Can botocore make a datetime of these epoch seconds (datetime.fromtimestamp(seconds, UTC))?"""
+    return FIRST_READABLE <= seconds < PAST_LAST_READABLE
 
 
 class TimestampError(ValueError):

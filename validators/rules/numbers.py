@@ -6,18 +6,14 @@ The integer members' type ranges (int32 for `integer`, int64 for `long`) are the
 """
 from __future__ import annotations
 
-import datetime as _dt
 from functools import lru_cache
 
 from l4e_contract.contract import committed
-from l4e_contract.contract.timestamps import WIRE
+from l4e_contract.contract.timestamps import FIRST_READABLE, PAST_LAST_READABLE, WIRE, readable
 from l4e_contract.rules.registry import rule
+from l4e_contract.rules.time_window import wrong_scale
 
 DAYS = "LatestScheduledRetrainingAvailableDataInDays"
-_UTC = _dt.timezone.utc
-# what datetime can hold, and so what botocore's parser can return: years 1 to 9999
-FIRST_READABLE = _dt.datetime(1, 1, 1, tzinfo=_UTC).timestamp()          # -62135596800
-PAST_LAST_READABLE = _dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=_UTC).timestamp()  # 253402300800.0
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +61,8 @@ def wire_timestamps_readable(ctx):
         if form != WIRE or seconds is None:
             continue
         # the same test as datetime.fromtimestamp(seconds, UTC) succeeding (tests hold it to botocore's parser)
-        if not FIRST_READABLE <= seconds < PAST_LAST_READABLE:
+        if not readable(seconds):
+            cause = wrong_scale(seconds, ctx.captured_at)
             yield f"/{m}", (f"{ctx.doc[m]!r} epoch seconds is outside the years 1-9999 botocore can read "
                             f"(datetime.fromtimestamp: {FIRST_READABLE:.0f} to {PAST_LAST_READABLE:.0f}); "
-                            "boto3 raises on this response")
+                            "boto3 raises on this response" + (f"; {cause}" if cause else ""))

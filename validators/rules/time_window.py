@@ -15,7 +15,7 @@ Each member is one of three kinds, and each kind has a window with a basis
 from __future__ import annotations
 
 from l4e_contract.contract.timestamps import (CLOCK_SKEW, END_OF_SUPPORT, SERVICE_FIRST_AVAILABLE, describe,
-                                              parse_rfc3339)
+                                              parse_rfc3339, readable)
 from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import rule
 
@@ -33,11 +33,21 @@ _THIS_CENTURY = parse_rfc3339("2000-01-01T00:00:00Z")
 _FIRST_AVAILABLE_TEXT = "2020-12-01, when the service was first available"
 
 
+def _instants(ctx, members):
+    """(member, epoch seconds) of each member that is an instant botocore can read: one it cannot
+    (past year 9999, as milliseconds are) is form.wire-timestamp-range's finding, named once."""
+    for m in members:
+        seconds = ctx.time(m)
+        if seconds is not None and readable(seconds):
+            yield m, seconds
+
+
 def _latest(ctx) -> float:
     return ctx.captured_at + CLOCK_SKEW
 
 
-def _wrong_scale(seconds: float, latest: float) -> str | None:
+def wrong_scale(seconds: float, latest: float) -> str | None:
+    """The likely cause of seconds beyond `latest`: a finer unit than seconds, named; None if none fits."""
     for name, scale in _SCALES:
         if _THIS_CENTURY <= seconds / scale <= latest:
             return (f"{seconds:.15g} looks like {name} since 1970, not seconds "
@@ -46,7 +56,7 @@ def _wrong_scale(seconds: float, latest: float) -> str | None:
 
 
 def _too_late(seconds: float, latest: float) -> str:
-    return _wrong_scale(seconds, latest) or (
+    return wrong_scale(seconds, latest) or (
         f"{describe(seconds)} is after the response was captured ({describe(latest - CLOCK_SKEW)})")
 
 
@@ -69,12 +79,9 @@ def _event_problem(seconds: float, latest: float | None) -> str | None:
              "the JSON 1.0 protocol sends epoch seconds; AWS SigV4 allows 5 minutes of clock skew")
 def plausible_event(ctx):
     latest = _latest(ctx)
-    for m in SERVICE_EVENTS + SCHEDULED:
-        seconds = ctx.time(m)
-        if seconds is None:
-            continue
+    for m, seconds in _instants(ctx, SERVICE_EVENTS + SCHEDULED):
         if m in SCHEDULED:  # in the future by design: only too early, or a finer unit than seconds
-            problem = _event_problem(seconds, None) or (_wrong_scale(seconds, latest) if seconds > latest else None)
+            problem = _event_problem(seconds, None) or (wrong_scale(seconds, latest) if seconds > latest else None)
         else:
             problem = _event_problem(seconds, latest)
         if problem:
@@ -88,10 +95,7 @@ def plausible_event(ctx):
              "sent); the JSON 1.0 protocol sends epoch seconds, so 0 is an unset value")
 def plausible_data(ctx):
     latest = _latest(ctx)
-    for m in DATA_TIMES:
-        seconds = ctx.time(m)
-        if seconds is None:
-            continue
+    for m, seconds in _instants(ctx, DATA_TIMES):
         if seconds <= 0:
             yield f"/{m}", (f"is {describe(seconds)}: " + ("an unset timestamp" if seconds == 0 else "before 1970"))
         elif seconds > latest:
@@ -105,10 +109,9 @@ def plausible_data(ctx):
              "may be a compatible one, so this is a warning")
 def after_end_of_support(ctx):
     latest = _latest(ctx)
-    for m in SERVICE_EVENTS + SCHEDULED:
-        seconds = ctx.time(m)
+    for m, seconds in _instants(ctx, SERVICE_EVENTS + SCHEDULED):
         # later than the capture is time.plausible-event's finding (for the schedule, a wrong scale is)
-        if seconds is None or seconds <= END_OF_SUPPORT or (
-                seconds > latest and (m not in SCHEDULED or _wrong_scale(seconds, latest))):
+        if seconds <= END_OF_SUPPORT or (
+                seconds > latest and (m not in SCHEDULED or wrong_scale(seconds, latest))):
             continue
         yield f"/{m}", f"{describe(seconds)} is after the service's end of support (2026-10-07)"
