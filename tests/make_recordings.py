@@ -513,7 +513,8 @@ def _data_unset():
 INVALID = {
     "form.object": lambda: [P()],
     "schema.enum": lambda: _with(P(), DataPreProcessingConfiguration={"TargetSamplingRate": "PT2M"}),
-    "schema.maxLength": lambda: _with(P(), ModelMetrics=_long_metrics()),
+    "schema.maxLength": lambda: _with(training_failed(), FailedReason=(
+        "Training data for component motor has no valid rows in the evaluation range. " * 70)[:5001]),
     "schema.minLength": lambda: _with(P(), ModelMetrics=""),
     "schema.minimum": lambda: _with(P(), ActiveModelVersion=0, ActiveModelVersionArn=version(examples.MODEL_ARN, 0)),
     "schema.pattern": lambda: _with(P(), LabelsInputConfiguration={
@@ -613,6 +614,7 @@ WARNINGS = {
         '"num_labeled": 2,', '"num_labeled": "2",')),
     "embedded.metrics-in-evaluation-window": lambda: _with(P(), ModelMetrics=P()["ModelMetrics"].replace(
         '"start": "2022-10-16T18:25:00.000000"', '"start": "2022-09-16T18:25:00.000000"')),
+    "embedded.metrics-size": lambda: _with(P(), ModelMetrics=_long_metrics()),
     "embedded.metrics-diagnostics-sum": lambda: _with(P(), ModelMetrics=P()["ModelMetrics"].replace(
         '"value": 0.31}', '"value": 0.61}')),
 }

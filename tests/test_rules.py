@@ -389,6 +389,8 @@ PASSING.update({
         ex("ranges inside the evaluation data range", lambda d: d),
         ex("a zero-length range at the window's end", metrics(lambda m: m["labeled_ranges"][1].update(
             start="2022-12-31T00:00:00.000000", end="2022-12-31T00:00:00.000000")))],
+    "embedded.metrics-size": [
+        ex("ModelMetrics of exactly 50,000 characters", lambda d: put(d, ModelMetrics=metrics_of_length(50_000)))],
     "embedded.metrics-diagnostics-sum": [
         ex("fractions that sum to 1", lambda d: d),
         ex("rounding within the tolerance", metrics(lambda m: m["predicted_ranges"][0]["diagnostics"][0].update(
@@ -404,8 +406,8 @@ FAILING_MORE: dict[str, list[Example]] = {
                     ex("Status in lower case", lambda d: put(d, Status="success")),
                     ex("RetrainingSchedulerStatus ACTIVE", lambda d: put(retrained(d), RetrainingSchedulerStatus="ACTIVE"))],
     "schema.maxLength": [
-        ex("ModelMetrics of 50,001 characters", lambda d: put(d, ModelMetrics=metrics_of_length(50_001))),
-        ex("FailedReason of 5,001 characters", lambda d: put(failed(d), FailedReason="x" * 5001))],
+        ex("FailedReason of 5,001 characters", lambda d: put(failed(d), FailedReason="x" * 5001)),
+        ex("OffCondition of 2,049 characters", lambda d: put(d, OffCondition="motor\\Speed<5" + " " * 2036))],
     "schema.minLength": [ex(f"{m} is empty", lambda d, m=m: put(d, **{m: ""}))
                          for m in ("ModelMetrics", "Schema", "OffCondition")]
         + [ex("PriorModelMetrics is empty", lambda d: put(retrained(d), PriorModelMetrics=""))],
@@ -614,6 +616,8 @@ FAILING_MORE.update({
             lambda m: m["predicted_ranges"][0].update(start="2022-09-20T00:00:00.000000"))),
         ex("a labeled range after it", metrics(lambda m: m["labeled_ranges"][1].update(
             start="2023-01-02T00:00:00.000000", end="2023-01-03T00:00:00.000000")))],
+    "embedded.metrics-size": [
+        ex("ModelMetrics of 50,001 characters", lambda d: put(d, ModelMetrics=metrics_of_length(50_001)))],
     "embedded.metrics-diagnostics-sum": [
         ex("a range whose diagnostics sum to 1.3", metrics(
             lambda m: m["predicted_ranges"][1]["diagnostics"][0].update(value=0.42)))],

@@ -94,7 +94,7 @@ def _features(r: dict) -> set[str]:
             out.add("reason:combining-mark")
         if any(ord(c) > 0xFFFF for c in text):
             out.add("reason:astral")
-    if len(r.get("ModelMetrics", "")) == committed.member("ModelMetrics")["maxLength"]:
+    if len(r.get("ModelMetrics", "")) == values.member_bounds("ModelMetrics")[1]:
         out.add("metrics:max-length")
     bucket = r.get("LabelsInputConfiguration", {}).get("S3InputConfiguration", {}).get("Bucket")
     if bucket is not None and len(bucket) in values.bounds("S3Bucket"):

@@ -162,17 +162,31 @@ def _pointer_parts(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")] if pointer else []
 
 
+def _parent(doc: dict, path: str) -> tuple[dict, str]:
+    *parents, last = _pointer_parts(path)
+    target = doc
+    for part in parents:
+        target = target[part]
+    return target, last
+
+
 def apply_patch(doc: dict, ops: list[dict]) -> dict:
-    """The subset of RFC 6902 the deviations use: add and replace on object members."""
+    """The subset of RFC 6902 the deviations use: add, replace and move, on object members.
+
+    move keeps botocore's value under another name (a bound the contract does not hold, kept for
+    the rule that warns past it), so it follows the model when the schema is regenerated."""
     for op in ops:
-        *parents, last = _pointer_parts(op["path"])
-        target = doc
-        for part in parents:
-            target = target[part]
+        if op["op"] not in ("add", "replace", "move"):
+            raise ValueError(f"deviation patch: unsupported op {op['op']}")
+        target, last = _parent(doc, op["path"])
+        if op["op"] == "move":
+            source, name = _parent(doc, op["from"])
+            if name not in source:
+                raise KeyError(f"deviation patch: nothing at {op['from']} to move (has botocore changed?)")
+            target[last] = source.pop(name)
+            continue
         if op["op"] == "replace" and last not in target:
             raise KeyError(f"deviation patch: nothing at {op['path']} to replace (has botocore changed?)")
-        if op["op"] not in ("add", "replace"):
-            raise ValueError(f"deviation patch: unsupported op {op['op']}")
         target[last] = copy.deepcopy(op["value"])
     return doc
 

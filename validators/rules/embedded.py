@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 import re
 
+from l4e_contract.contract import committed
 from l4e_contract.contract.timestamps import describe
 from l4e_contract.findings import WARNING
 from l4e_contract.rules.registry import check_that, rule
@@ -391,6 +392,20 @@ check_that("embedded.off-condition-sensor", _off_condition_sensor_known, severit
            message=lambda ctx: f"{off_condition_sensor(ctx.str('OffCondition'))[:80]!r} is not a sensor of the Schema",
            description="The sensor of OffCondition is a sensor of the Schema.",
            source="documentation: the asset 'associated with this sensor' is shut off; the sensor is one of the model's inputs")
+
+
+@rule("embedded.metrics-size", severity=WARNING, needs_any=METRICS_MEMBERS,
+      description="ModelMetrics and PriorModelMetrics are no longer than botocore's maximum (50,000 characters).",
+      source="model: the ModelMetrics shape's max length; real trainings wrote longer ones (deviation "
+             "metrics-longer-than-the-model), so past it a client that enforces the model's length would refuse "
+             "the response: a warning")
+def metrics_size(ctx):
+    limit = committed.definition("ModelMetrics")["x-botocore-maxLength"]
+    for m in METRICS_MEMBERS:
+        text = ctx.str(m)
+        if text is not None and len(text) > limit:
+            yield f"/{m}", (f"{m} is {len(text):,} characters, longer than botocore's maximum of {limit:,} "
+                            "(real trainings write such metrics: a client holding the model's length would refuse it)")
 
 
 # --- ModelMetrics against the rest of the response -------------------------------------------------

@@ -23,7 +23,9 @@ _ABOUT = {
     "maxItems": "Lists hold at most the model's max items.",
 }
 _ANNOTATIONS = {"$schema", "$id", "$ref", "$defs", "title", "description", "properties", "items",
-                "additionalProperties", "format", "anyOf"}
+                "additionalProperties", "format", "anyOf",
+                # botocore's bound the contract does not hold (deviation metrics-longer-than-the-model)
+                "x-botocore-maxLength"}
 
 FORM_OBJECT = Rule("form.object", ERROR, "A response is a JSON object.",
                    "model: DescribeModel's output is a structure", lambda ctx: ())

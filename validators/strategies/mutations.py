@@ -224,7 +224,7 @@ def _too_short(draw, doc, facts):
 @mutation("schema.maxLength", "a string is one character longer than the model's maximum",
           lifecycles=("failed", "retraining_failed", *VERSIONED), off_condition=True)
 def _too_long(draw, doc, facts):
-    m = pick(draw, doc, ["FailedReason", "LatestScheduledRetrainingFailedReason", "ModelMetrics", "OffCondition"])
+    m = pick(draw, doc, ["FailedReason", "LatestScheduledRetrainingFailedReason", "OffCondition"])
     hi = committed.member(m)["maxLength"]
     if m.endswith("Reason"):
         unit = draw(st.text(min_size=1, max_size=3))
@@ -407,6 +407,13 @@ def _metrics_shape(draw, doc, facts):
 def _evaluation_start(doc) -> str:
     """A zero-length range at the start of the evaluation window: inside it, whatever else changes."""
     return v.iso_naive(ms(doc, "EvaluationDataStartTime"))
+
+
+@mutation("embedded.metrics-size", "ModelMetrics one character longer than botocore's maximum", lifecycles=VERSIONED)
+def _metrics_too_long(draw, doc, facts):
+    limit = committed.definition("ModelMetrics")["x-botocore-maxLength"]
+    doc["ModelMetrics"] = v.metrics_text(json.loads(doc["ModelMetrics"]), pad_to=limit + 1)  # JSON whitespace
+    return doc
 
 
 @mutation("embedded.metrics-in-evaluation-window", "a predicted range lies before the evaluation data",

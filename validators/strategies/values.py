@@ -92,8 +92,9 @@ def bounds(definition: str) -> tuple[int, int]:
 
 
 def member_bounds(member: str) -> tuple[int, int]:
+    """(min, max) length; for a member whose max the contract does not hold (ModelMetrics), botocore's."""
     node = committed.member(member)
-    return node.get("minLength", 0), node["maxLength"]
+    return node.get("minLength", 0), node.get("maxLength", node.get("x-botocore-maxLength"))
 
 
 @lru_cache(maxsize=1)
