@@ -103,3 +103,46 @@ def test_the_scheduled_retraining_may_be_in_the_future_but_not_before_the_servic
     assert report.valid and report.warning_rules == {"time.after-end-of-support"}
     doc["NextScheduledRetrainingStartDate"] = epoch("2019-06-01T00:00:00")
     assert "time.plausible-event" in l4e_contract.validate(doc).rules
+
+
+def test_every_error_rests_on_documented_ground_or_logic():
+    """The project's policy: a rule resting on inference (samples, a convention, an observation) is a warning."""
+    from l4e_contract.rules import all_rules
+
+    rules = all_rules()
+    assert {r.basis for r in rules} == {"documented", "logic", "inference"}
+    wrong = [r.id for r in rules if r.basis == "inference" and r.severity == "error"]
+    assert wrong == []
+
+
+def test_the_catalogue_names_each_rules_basis():
+    from l4e_contract.rules import all_rules
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "RULES.md").read_text(encoding="utf-8")
+    for r in all_rules():
+        assert f"| `{r.id}` | {r.severity} |" in text and f"| {r.basis} |" in text
+
+
+def test_a_key_named_twice_is_a_violation_not_an_unreadable_file(tmp_path, capsys):
+    text = json.dumps(valid_wire())
+    twice = tmp_path / "twice.json"
+    twice.write_text(text[:-1] + ', "Status": "FAILED"}')  # the last value wins in botocore's parser
+    nested = tmp_path / "nested.json"
+    nested.write_text(text.replace('"Bucket": ', '"Bucket": "x", "Bucket": ', 1))
+    assert main(["validate", "--format", "json", str(twice), str(nested)]) == 1
+    results = json.loads(capsys.readouterr().out)["results"]
+    found = {r["source"].rsplit("/", 1)[1]: [(v["rule"], v["pointer"]) for v in r["violations"]] for r in results}
+    assert ("form.duplicate-key", "/Status") in found["twice.json"]
+    assert found["nested.json"] == [("form.duplicate-key", "/LabelsInputConfiguration/S3InputConfiguration/Bucket")]
+    assert all(r["verdict"] == "invalid" for r in results)
+
+
+def test_a_key_named_twice_on_standard_input_too(monkeypatch, capsys):
+    import io
+    import sys
+
+    text = json.dumps(valid_wire())[:-1] + ', "ModelName": "centrifugal-pump-7"}'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    assert main(["validate", "-"]) == 1
+    assert "form.duplicate-key" in capsys.readouterr().out

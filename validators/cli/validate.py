@@ -57,7 +57,7 @@ def check_item(item, strict: bool = False, keep: dict | None = None) -> Result:
     """One item of `load.sources` (a file, a cassette's interaction, standard input) to one Result."""
     if item.error is not None:
         return Result.failed(item.source, item.error)
-    return check_body(item.source, item.body, strict, keep, captured_at(item.meta))
+    return check_body(item.source, item.body, strict, keep, captured_at(item.meta), item.findings)
 
 
 def captured_at(meta: dict | None) -> float | None:
@@ -69,13 +69,17 @@ def captured_at(meta: dict | None) -> float | None:
 
 
 def check_body(source: str, body, strict: bool = False, keep: dict | None = None,
-               captured: float | None = None) -> Result:
+               captured: float | None = None, text_findings=()) -> Result:
+    """`text_findings`: what the loader saw in the text that the body cannot show (a key named twice)."""
     from l4e_contract.check.runner import validate
 
     if keep is not None and isinstance(body, dict):
         keep[source] = body
     try:
-        return Result.from_report(source, validate(body, strict=strict, captured_at=captured))
+        report = validate(body, strict=strict, captured_at=captured)
+        for finding in text_findings:
+            report.add(finding)
+        return Result.from_report(source, report.sort())
     except RecursionError:
         return Result.failed(source, "nests too deeply to check")
     except Exception as exc:  # the run goes on; the file names the problem

@@ -34,6 +34,8 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
+from l4e_contract.findings import Violation
+
 METRICS_CHARACTERS = 1_000_000
 MAX_CHARACTERS = 1_000_000 + 2 * METRICS_CHARACTERS + 30_182  # Schema + both metrics + the rest
 MAX_BYTES = 20 * 1024 * 1024
@@ -51,18 +53,49 @@ def _reject_constant(name: str):
     raise LoadError(f"{name} is not JSON (the wire format has no NaN or Infinity)")
 
 
-def _no_duplicates(pairs):
+DUPLICATE_KEY_RULE = "form.duplicate-key"
+# Findings only the text of a document shows (a parsed dict cannot): listed in the catalogue apart
+LOAD_RULES = {
+    DUPLICATE_KEY_RULE: "No object of the document names a member twice: JSON parsers disagree on which value "
+                        "wins (botocore's keeps the last), so a client may read another value than the test did.",
+}
+
+
+def _no_duplicates(pairs, found: list | None = None):
+    """The object of `pairs`; a key named twice raises, or is appended to `found` (the last value kept,
+    as botocore's json.loads keeps it)."""
     obj = dict(pairs)  # in C; only a duplicate makes it shorter, and only then are the keys walked
     if len(obj) != len(pairs):
         seen = set()
         for key, _ in pairs:
             if key in seen:
-                raise LoadError(f"duplicate key {_short(key)!s} in one object")
+                if found is None:
+                    raise LoadError(f"duplicate key {_short(key)!s} in one object")
+                found.append(key)
             seen.add(key)
     return obj
 
 
-def _members_at_most(limit: int, what: str):
+def duplicate_key_findings(doc, keys: list[str]) -> list[Violation]:
+    """One finding per key named twice, at the first object (breadth first) that holds it."""
+    findings = []
+    for key in dict.fromkeys(keys):
+        where, queue = "", [("", doc)]
+        while queue:
+            path, node = queue.pop(0)
+            if isinstance(node, dict):
+                if key in node:
+                    where = f"{path}/{key.replace('~', '~0').replace('/', '~1')}"
+                    break
+                queue.extend((f"{path}/{k.replace('~', '~0').replace('/', '~1')}", v) for k, v in node.items())
+            elif isinstance(node, list):
+                queue.extend((f"{path}/{i}", v) for i, v in enumerate(node))
+        findings.append(Violation(where, DUPLICATE_KEY_RULE,
+                                  f"member {_short(key)} appears twice in one object; botocore's parser keeps the last"))
+    return findings
+
+
+def _members_at_most(limit: int, what: str, found: list | None):
     """_no_duplicates that also counts objects and members, and stops the parse past `limit`."""
     left = [limit]
 
@@ -71,7 +104,7 @@ def _members_at_most(limit: int, what: str):
         if left[0] < 0:
             raise LoadError(f"{what} holds over {limit:,} JSON objects and members outside its strings; "
                             "a DescribeModel response has a few dozen")
-        return _no_duplicates(pairs)
+        return _no_duplicates(pairs, found)
 
     return hook
 
@@ -81,11 +114,13 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def parse_json(data: bytes | str, what: str = "document", max_members: int | None = None):
+def parse_json(data: bytes | str, what: str = "document", max_members: int | None = None,
+               duplicates: list | None = None):
     """Strict JSON: UTF-8, no NaN, no duplicate keys, bounded depth and number of values.
 
     `max_members`: at most this many objects plus members in all (MAX_MEMBERS for one
-    DescribeModel response; a ListModels page holds more)."""
+    DescribeModel response; a ListModels page holds more). `duplicates`: a key named twice in one
+    object is appended to it (a finding of the document, duplicate_key_findings) instead of refused."""
     crowded = _values_over_limit(data)
     if crowded:
         raise LoadError(f"{what} holds {crowded:,} commas and brackets, more values than a DescribeModel "
@@ -106,7 +141,8 @@ def parse_json(data: bytes | str, what: str = "document", max_members: int | Non
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        hook = _no_duplicates if max_members is None else _members_at_most(max_members, what)
+        hook = ((lambda pairs: _no_duplicates(pairs, duplicates)) if max_members is None
+                else _members_at_most(max_members, what, duplicates))
         return json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data" and (exc.pos >= len(text.rstrip()) or "Unterminated" in exc.msg):
@@ -146,12 +182,13 @@ def not_regular_reason(mode: int) -> str | None:
     return "not a regular file"
 
 
-def load_file(path: str | os.PathLike, max_bytes: int | None = None, parse=None):
+def load_file(path: str | os.PathLike, max_bytes: int | None = None, parse=None, duplicates: list | None = None):
     """Read and parse one regular file; LoadError names what is wrong with it.
 
     The file is stat'ed before it is opened, and opened non-blocking and stat'ed again, so a
     FIFO (even one put in the file's place in between) never holds the run. `parse(data, what)`
-    reads the bytes (default: parse_json, bounded in members); the YAML of a cassette comes this way."""
+    reads the bytes (default: parse_json, bounded in members); the YAML of a cassette comes this way.
+    `duplicates`: as parse_json's."""
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     try:
         size = _regular_size(os.stat(path))
@@ -177,7 +214,7 @@ def load_file(path: str | os.PathLike, max_bytes: int | None = None, parse=None)
         raise LoadError(f"cannot read: {exc.strerror or exc}") from None
     if parse is not None:
         return parse(data, "file")
-    return parse_json(data, "file", MAX_MEMBERS)
+    return parse_json(data, "file", MAX_MEMBERS, duplicates)
 
 
 def read_stream(fh, max_bytes: int | None = None) -> bytes:

@@ -19,7 +19,8 @@ import sys
 from typing import IO, Iterator
 
 from l4e_contract.load import cassettes, placebo
-from l4e_contract.load.files import LoadError, iter_json_files, load_file, parse_json, read_stream, unwrap_recording
+from l4e_contract.load.files import (LoadError, duplicate_key_findings, iter_json_files, load_file, parse_json,
+                                     read_stream, unwrap_recording)
 from l4e_contract.load.items import Item
 
 STDIN = "-"
@@ -51,12 +52,13 @@ def file_items(path: str, placebo_tz: _dt.tzinfo | None = None, named: bool = Tr
     if path.endswith(YAML_SUFFIXES):
         yield from _yaml_items(path, named)
         return
+    duplicates: list[str] = []
     try:
-        doc = load_file(path)
+        doc = load_file(path, duplicates=duplicates)
     except LoadError as exc:
         yield Item(path, error=str(exc))
         return
-    yield from document_items(path, doc, placebo_tz, file_name=path)
+    yield from document_items(path, doc, placebo_tz, file_name=path, duplicates=duplicates)
 
 
 def _yaml_items(path: str, named: bool) -> Iterator[Item]:
@@ -87,8 +89,9 @@ def stdin_items(stream: IO[bytes] | None = None, placebo_tz: _dt.tzinfo | None =
     except LoadError as exc:
         yield Item(STDIN_NAME, error=str(exc))
         return
+    duplicates: list[str] = []
     try:
-        doc = parse_json(data, "input")
+        doc = parse_json(data, "input", duplicates=duplicates)
     except LoadError as json_error:
         try:
             doc = cassettes.parse_yaml(data, "input")
@@ -98,11 +101,13 @@ def stdin_items(stream: IO[bytes] | None = None, placebo_tz: _dt.tzinfo | None =
         if not cassettes.is_cassette(doc):
             yield Item(STDIN_NAME, error=f"{json_error} (nor is it a vcrpy cassette)")
             return
-    yield from document_items(STDIN_NAME, doc, placebo_tz)
+    yield from document_items(STDIN_NAME, doc, placebo_tz, duplicates=duplicates)
 
 
-def document_items(name: str, doc, placebo_tz: _dt.tzinfo | None = None, file_name: str | None = None) -> Iterator[Item]:
-    """The items of one parsed document, by its shape."""
+def document_items(name: str, doc, placebo_tz: _dt.tzinfo | None = None, file_name: str | None = None,
+                   duplicates: list[str] = ()) -> Iterator[Item]:
+    """The items of one parsed document, by its shape. `duplicates`: keys its text named twice in one
+    object, findings of a plain response or envelope (a contract violation, not an unreadable file)."""
     if cassettes.is_cassette(doc):
         yield from cassettes.cassette_items(name, doc)
     elif placebo.is_placebo(doc):
@@ -114,4 +119,4 @@ def document_items(name: str, doc, placebo_tz: _dt.tzinfo | None = None, file_na
         yield from placebo.placebo_items(name, doc, placebo_tz or placebo.UTC, operation)
     else:
         body, meta = unwrap_recording(doc)
-        yield Item(name, body=body, meta=meta)
+        yield Item(name, body=body, meta=meta, findings=tuple(duplicate_key_findings(doc, duplicates)))

@@ -34,12 +34,28 @@ class Rule:
     def family(self) -> str:
         return self.id.split(".", 1)[0]
 
+    @property
+    def basis(self) -> str:
+        """What the rule rests on, by the first words of its source: "documented" (the documentation,
+        the model, AWS's published formats), "logic", or "inference" (from samples, a convention, an
+        observation). The project's policy: an inference is a warning."""
+        return basis_of(self.source)
+
     def applies(self, members) -> bool:
         """Can the rule find anything in a response with these members (a set or a dict's keys)?"""
         return self.needs <= members and (not self.needs_any or not self.needs_any.isdisjoint(members))
 
 
 RULES: dict[str, Rule] = {}
+
+_INFERRED = ("inference", "samples", "convention", "observed")
+
+
+def basis_of(source: str) -> str:
+    head = source.split(":", 1)[0].strip().lower()
+    if head.startswith(_INFERRED):
+        return "inference"
+    return "logic" if head == "logic" else "documented"
 
 
 def rule(id: str, *, description: str, source: str, severity: str = ERROR,
