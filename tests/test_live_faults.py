@@ -220,3 +220,60 @@ def test_text_output_is_sorted_by_source_not_by_completion(capsys):
                                   "--call-deadline", "1", "--max-attempts", "2"]))
     lines = [ln.split(":")[0] for ln in capsys.readouterr().out.splitlines() if ln.startswith("us-east-1/")]
     assert lines == ["us-east-1/model/a-mute", "us-east-1/model/z-slow"]
+
+
+# --- record and fidelity ----------------------------------------------------------------------------------
+
+
+def test_record_stopped_by_sigterm_writes_what_it_fetched(tmp_path):
+    out = tmp_path / "out"
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+               AWS_EC2_METADATA_DISABLED="true")
+    with FaultServer({"a-ok": "ok", "b-stall": "stall", "c-never": "ok"}) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "l4e_contract.cli", "record", "--endpoint-url", server.endpoint_url,
+             "--out", str(out), "--concurrency", "1", "--max-attempts", "1", "--read-timeout", "60"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            assert server.wait_for(in_flight=1, model="b-stall")
+            proc.send_signal(signal.SIGTERM)
+            printed, err = proc.communicate(timeout=HANG_GUARD)
+        finally:
+            proc.kill()
+    assert proc.returncode == 143, err
+    assert [p.name for p in (out / "us-east-1").iterdir()] == ["a-ok.json"]
+    assert "us-east-1/model/b-stall: error: not recorded: interrupted" in printed
+    assert "us-east-1/model/c-never: error: not recorded: interrupted" in printed
+    assert "interrupted" in err and "Traceback" not in err
+
+
+def test_fidelity_gives_up_a_trickling_call_at_its_deadline(tmp_path):
+    from l4e_contract.endpoints import fidelity
+    from test_serve import trained, write_models
+
+    write_models(tmp_path, [trained("slow"), trained("pump-1")])
+    with FaultServer({"slow": "trickle", "pump-1": "ok"}) as server:
+        result = run_guarded(lambda: fidelity.check(server.endpoint_url, tmp_path, timeout=30, call_deadline=1))
+    slow = next(c for c in result.calls if c.model == "slow")
+    assert any("deadline exceeded" in f.message for f in slow.findings)
+    assert not result.faithful
+
+
+def test_fidelity_stops_on_sigint(tmp_path):
+    from test_serve import trained, write_models
+
+    write_models(tmp_path, [trained("mute")])
+    env = dict(os.environ, AWS_EC2_METADATA_DISABLED="true")
+    with FaultServer({"mute": "stall"}) as server:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "l4e_contract.cli", "fidelity", "--endpoint-url", server.endpoint_url,
+             "--recordings", str(tmp_path), "--timeout", "60", "--call-deadline", "120"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            assert server.wait_for(in_flight=1, model="mute")
+            proc.send_signal(signal.SIGINT)
+            _out, err = proc.communicate(timeout=HANG_GUARD)
+        finally:
+            proc.kill()
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err

@@ -19,16 +19,32 @@ def add_arguments(p):
     p.add_argument("--report-dir", metavar="DIR", help="also write JSON, JUnit XML and HTML reports to DIR/<run-id>/")
     p.add_argument("--max-attempts", type=int, default=2, help="attempts per call, the first included (default 2)")
     p.add_argument("--timeout", type=float, default=10, help="seconds to wait for an answer (default 10)")
+    from l4e_contract.endpoints.fidelity import DEFAULT_CALL_DEADLINE
+
+    p.add_argument("--call-deadline", type=float, default=DEFAULT_CALL_DEADLINE, metavar="S",
+                   help="seconds a whole call may take, connecting, reads and retries included "
+                        f"(default {DEFAULT_CALL_DEADLINE:g})")
+    p.epilog = "Ctrl-C (SIGINT) or SIGTERM stops the run at once: exit code 130 (SIGINT) or 143 (SIGTERM)."
 
 
 def run(args) -> int:
     from l4e_contract.endpoints import fidelity
     from l4e_contract.contract import paths
 
+    from l4e_contract.endpoints.signals import exit_code_of, stop_on_signals
+
     recordings = args.recordings or str(paths.recordings_dir() / "valid")
+    if not args.call_deadline > 0:  # also NaN
+        print("l4e-contract fidelity: --call-deadline must be a number of seconds above 0", file=sys.stderr)
+        return EXIT_ERROR
     try:
-        result = fidelity.check(args.endpoint_url, recordings, region=args.region,
-                                max_attempts=max(1, args.max_attempts), timeout=args.timeout)
+        with stop_on_signals():
+            result = fidelity.check(args.endpoint_url, recordings, region=args.region,
+                                    max_attempts=max(1, args.max_attempts), timeout=args.timeout,
+                                    call_deadline=args.call_deadline)
+    except KeyboardInterrupt as exc:  # no score from a part of the calls: a partial score would mislead
+        print("l4e-contract fidelity: interrupted; no score", file=sys.stderr)
+        return exit_code_of(exc)
     except fidelity.Unreachable as exc:
         print(f"l4e-contract fidelity: {args.endpoint_url}: {exc}", file=sys.stderr)
         return EXIT_ERROR
