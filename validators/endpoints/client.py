@@ -334,6 +334,10 @@ class BodyReader:
         from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
 
         finished = False
+        # One growing buffer, not a list of pieces: a large buffer lives in its own mapping and goes
+        # back to the system when freed, where many 64 kB pieces would stay in the reading thread's
+        # malloc arena, unusable by the others (RSS grew to concurrency x cap, whatever the budget).
+        body = bytearray()
         try:
             length = _content_length(raw.headers)
             if length is not None and length > self.max_bytes:
@@ -341,13 +345,20 @@ class BodyReader:
                                    f"{self.max_bytes:,} byte limit for a response; not read")
             if length is not None and length > FREE_BYTES:
                 self._local.reserved = self.budget.reserve(length, until, self.cancelled)
-            chunks, total = [], 0
+            first = b""
+            total = 0
             while True:
                 self._check(until)
                 chunk = raw.read1(1 << 16)
                 if not chunk:
                     break
-                chunks.append(chunk)
+                if not total:
+                    first = chunk  # most bodies come in one piece: no copy for them
+                else:
+                    if first:
+                        body += first
+                        first = b""
+                    body += chunk
                 total += len(chunk)
                 if total > self.max_bytes:
                     raise BodyTooLarge(f"the body is over the {self.max_bytes:,} byte limit for a response; "
@@ -355,7 +366,7 @@ class BodyReader:
                 if total > FREE_BYTES and not self._local.reserved:
                     self._local.reserved = self.budget.reserve(self.max_bytes + 1, until, self.cancelled)
             finished = True
-            return b"".join(chunks)
+            return first if first or not body else bytes(body)
         except CallStopped:
             raise
         except URLLib3ReadTimeout as exc:
@@ -366,6 +377,9 @@ class BodyReader:
             raise ConnectionClosedError(endpoint_url=url, error=exc) from None
         finally:
             if not finished:
+                # the exception's traceback keeps this frame alive (until the cyclic collector comes by,
+                # which large buffers do not hasten): what was read must not live on with it
+                body.clear()
                 raw.close()  # a connection left in the middle of a body cannot be used again
             raw.release_conn()
 
