@@ -166,3 +166,20 @@ def test_existing_recordings_are_kept_unless_overwrite_is_asked(tmp_path, capsys
         assert main([*argv, "--overwrite"]) == 0
     assert json.loads(mine.read_text())["body"]["ModelName"] == "pump-1"
     assert not [p for p in (out / "us-east-1").iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_an_error_message_that_echoes_a_credential_is_scrubbed_in_live_results(monkeypatch):
+    from botocore.exceptions import ClientError
+
+    from l4e_contract.endpoints.live import describe_failure
+
+    class Conn:
+        settings = type("S", (), {"max_attempts": 1})()
+
+        def secrets(self):
+            return (TOKEN,)
+
+    exc = ClientError({"Error": {"Code": "AccessDeniedException", "Message": f"token {TOKEN} by {KEY_ID}"},
+                       "ResponseMetadata": {"HTTPStatusCode": 400}}, "DescribeModel")
+    line = describe_failure(exc, "DescribeModel", Conn())
+    assert line.startswith("DescribeModel: access denied: token redacted-secret by ASIAXXXXXXXXXXXXXXXX")

@@ -123,7 +123,17 @@ class Workers:
 
 
 def describe_failure(exc: BaseException, operation: str, conn, listed: bool = False) -> str:
-    """One line saying what went wrong with a call, without a traceback."""
+    """One line saying what went wrong with a call, without a traceback, and without a credential
+    (an endpoint's error message may echo the request's)."""
+    from l4e_contract.endpoints.redact import scrub_secrets
+
+    own = getattr(conn, "secrets", None)
+    secrets = own() if own else ()
+    # scrubbed before it is cut short: a token cut in two no longer matches itself
+    return scrub_secrets(_failure_line(exc, operation, conn, listed, lambda t: scrub_secrets(t, secrets)), secrets)
+
+
+def _failure_line(exc: BaseException, operation: str, conn, listed: bool, clean) -> str:
     from botocore.exceptions import (ClientError, ConnectTimeoutError, EndpointConnectionError,
                                      NoCredentialsError, ReadTimeoutError)
 
@@ -133,7 +143,7 @@ def describe_failure(exc: BaseException, operation: str, conn, listed: bool = Fa
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         code = err.get("Code", "?")
-        message = str(err.get("Message", "")).strip()[:200]
+        message = clean(str(err.get("Message", ""))).strip()[:200]
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
         if code == str(status):
@@ -158,7 +168,7 @@ def describe_failure(exc: BaseException, operation: str, conn, listed: bool = Fa
         return f"{operation}: no AWS credentials found (profile, environment or role)"
     if isinstance(exc, (ReadOnlyViolation, CallStopped)):
         return f"{operation}: {exc}"
-    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    text = clean(str(exc).splitlines()[0])[:200] if str(exc) else ""
     return f"{operation}: {exc.__class__.__name__}: {text}".rstrip(": ")
 
 
