@@ -19,7 +19,7 @@ read), so that three things hold before botocore's parser sees anything:
     DescribeModel response): a longer one, by its Content-Length or as it
     arrives, is refused (`BodyTooLarge`) and never parsed;
   - bodies over `FREE_BYTES` are read within one process-wide budget
-    (`BODY_BUDGET`), so concurrency x cap stays bounded however many calls run;
+    (`BODY_BUDGET_BODIES` maximal bodies), so concurrency x cap stays bounded;
   - each call has a deadline (`call_deadline`) covering connecting, every read
     and every retry: each attempt's read timeout is what is left of it, the body
     is read a chunk at a time against it, and a retry after it is refused
@@ -212,7 +212,7 @@ class BodyBudget:
     it passes FREE_BYTES) before reading it, and holds one reservation at a
     time (released when its next attempt starts or its call ends), so no read
     waits while holding a part of the budget: there is no deadlock, and at most
-    BODY_BUDGET bytes of large bodies are being held by calls in flight.
+    BODY_BUDGET_BODIES maximal bodies are being held by calls in flight.
     """
 
     def __init__(self, limit: int):
