@@ -7,6 +7,7 @@ Each model named in `behaviours` answers DescribeModel in its own way:
   slow-500    an InternalServerException after `delay` seconds (retried by botocore)
   huge-length a Content-Length over the body limit, then a trickle of bytes
   huge-chunked  a chunked body of 64 kB chunks, sent until the client hangs up
+  stall-body  the headers and half the body, then nothing
   echo        a valid body whose FailedReason holds the request's Authorization and
               X-Amz-Security-Token, which are also sent back as response headers
 ListModels lists every model, in one page. `served` counts DescribeModel requests per model,
@@ -129,6 +130,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._trickle(state, name, data, state.huge_length)
         if kind == "huge-chunked":
             return self._chunked(state, name)
+        if kind == "stall-body":  # half the body, then nothing
+            self._head(200, {"Content-Length": str(len(data))})
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            state.stopping.wait(120)
+            return
         extra = {}
         if kind == "echo":
             extra = {"x-echo-authorization": self.headers.get("Authorization", ""),

@@ -277,3 +277,27 @@ def test_fidelity_stops_on_sigint(tmp_path):
             proc.kill()
     assert proc.returncode == 130
     assert "interrupted" in err and "Traceback" not in err
+
+
+def test_cancel_stops_a_read_blocked_mid_body_at_once():
+    from l4e_contract.endpoints.client import Cancelled
+
+    with FaultServer({"half": "stall-body"}) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url,
+                       settings=ClientSettings(max_attempts=1, read_timeout=120, call_deadline=300))
+        out: dict = {}
+
+        def call():
+            try:
+                conn.call("describe_model", ModelName="half")
+            except Exception as exc:  # handed to the test
+                out["error"] = exc
+
+        worker = threading.Thread(target=call, daemon=True)
+        worker.start()
+        assert server.wait_for(in_flight=1, model="half")
+        time.sleep(0.5)  # the client is now blocked reading the second half
+        conn.cancel()
+        worker.join(HANG_GUARD / 2)  # without the socket shut down, the read waits out its 120 s timeout
+        assert not worker.is_alive()
+    assert isinstance(out["error"], Cancelled)

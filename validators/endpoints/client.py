@@ -270,6 +270,8 @@ class BodyReader:
         self.budget = budget
         self.cancelled = threading.Event()
         self._local = threading.local()
+        self._reading: set = set()  # urllib3 responses whose body is being read, for cancel()
+        self._reading_lock = threading.Lock()
 
     # --- the call ---------------------------------------------------------------------------------
     def start_call(self) -> None:
@@ -281,7 +283,13 @@ class BodyReader:
         self._local.until = None
 
     def cancel(self) -> None:
+        """Every call stops: a body being read at once (its socket is shut down under the blocked
+        read), any other call at its next attempt or read."""
         self.cancelled.set()
+        with self._reading_lock:
+            reading = list(self._reading)
+        for raw in reading:
+            _shut_down(raw)
 
     def _until(self) -> float:
         until = getattr(self._local, "until", None)
@@ -338,6 +346,8 @@ class BodyReader:
         # back to the system when freed, where many 64 kB pieces would stay in the reading thread's
         # malloc arena, unusable by the others (RSS grew to concurrency x cap, whatever the budget).
         body = bytearray()
+        with self._reading_lock:
+            self._reading.add(raw)
         try:
             length = _content_length(raw.headers)
             if length is not None and length > self.max_bytes:
@@ -376,12 +386,26 @@ class BodyReader:
             self._check(until)
             raise ConnectionClosedError(endpoint_url=url, error=exc) from None
         finally:
+            with self._reading_lock:
+                self._reading.discard(raw)
             if not finished:
                 # the exception's traceback keeps this frame alive (until the cyclic collector comes by,
                 # which large buffers do not hasten): what was read must not live on with it
                 body.clear()
                 raw.close()  # a connection left in the middle of a body cannot be used again
             raw.release_conn()
+
+
+def _shut_down(raw) -> None:
+    """Shut the socket of a response being read: a read blocked on it returns at once."""
+    import socket
+
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed: nothing is blocked on it
+            pass
 
 
 def _content_length(headers) -> int | None:

@@ -101,8 +101,9 @@ class Workers:
             except BaseException as exc:  # handed to whoever collects the future
                 future.set_exception(exc)
 
-    def shutdown(self, cancel: bool = False) -> None:
-        """Let the threads end once the queue is done; with `cancel`, nothing queued is started."""
+    def shutdown(self, cancel: bool = False, wait: bool = False) -> None:
+        """Let the threads end once the queue is done; with `cancel`, nothing queued is started;
+        with `wait`, return once they have ended."""
         if cancel:
             while True:
                 try:
@@ -113,6 +114,9 @@ class Workers:
                     item[0].cancel()
         for _ in self._threads:
             self._queue.put(None)
+        if wait:
+            for t in self._threads:
+                t.join()
 
     def map(self, fn, items) -> list:
         """fn(*item) for every item, in order (an exception in one is raised here)."""
@@ -500,11 +504,12 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
         pool.shutdown(cancel=True)
     except BaseException:
         # a caller's callback failed (a closed stdout...): describe nothing more, and let it be seen
+        # once the workers are gone (a signal is the only case that does not wait for them)
         cancel(connections)
-        pool.shutdown(cancel=True)
+        pool.shutdown(cancel=True, wait=True)
         raise
     else:
-        pool.shutdown()
+        pool.shutdown(wait=True)  # every call was collected: the threads are idle and end at once
     run.results.extend(listing_errors)
     for i, (conn, name, _summary, _listed) in enumerate(work):
         # every model is accounted for, including the ones Ctrl-C left unchecked
