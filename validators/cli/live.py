@@ -125,16 +125,23 @@ def run(args) -> int:
 
 
 def _check(args, connections) -> int:
-    from l4e_contract.check.results import exit_code, summarize
     from l4e_contract.endpoints.live import run_live
-    from l4e_contract.endpoints.signals import stop_on_signals
-    from l4e_contract.report.console import reporter
+    from l4e_contract.endpoints.signals import held_signals, stop_on_signals
 
     progress = Progress()
     with stop_on_signals():  # SIGTERM too stops the run with its partial report, as Ctrl-C does
         run_ = run_live(connections, models=args.model, strict=args.strict, concurrency=args.concurrency,
                         on_progress=progress)
     progress.clear()
+    with held_signals() as came:  # a signal now waits for the report to be whole
+        code = _report(args, run_)
+    return 128 + came[0] if came and not run_.interrupted else code
+
+
+def _report(args, run_) -> int:
+    from l4e_contract.check.results import exit_code, summarize
+    from l4e_contract.report.console import reporter
+
     # Printed once the run is over, sorted by source: the same account gives the same output
     # whatever order the calls finished in.
     results = run_.results

@@ -55,3 +55,19 @@ def stop_on_signals():
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+@contextmanager
+def held_signals():
+    """SIGINT and SIGTERM are held while the block runs (a report being written is finished, not cut
+    in half); yields the list of the signals that came, for the caller's exit code."""
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+    previous = {s: signal.signal(s, lambda signum, _frame: came.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield came
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
