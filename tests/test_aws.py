@@ -80,3 +80,27 @@ def test_a_user_s_own_session_is_left_as_botocore_made_it(folder):
         parsed, _raw = conn.call("describe_model", ModelName=name)
     times = [v for v in parsed.values() if isinstance(v, dt.datetime)]
     assert times and all(t.tzinfo is not dt.timezone.utc for t in times)  # botocore's tzlocal(), untouched
+
+
+def test_the_capped_read_hands_botocore_what_a_plain_client_reads(folder):
+    """The body is read by the client's before-send hook, not by botocore: errors and answers parse alike."""
+    from botocore.exceptions import ClientError
+
+    from l4e_contract.endpoints.serve import Faults
+
+    with MockServer(folder, faults=Faults(fail={"pump-2": "AccessDenied"})) as server:
+        conn = connect("us-east-1", endpoint_url=server.endpoint_url,
+                       settings=ClientSettings(unsigned=True, max_attempts=1))
+        plain = _plain_botocore_client(server.endpoint_url)
+        errors = []
+        for call in (lambda: conn.call("describe_model", ModelName="pump-2"),
+                     lambda: plain.describe_model(ModelName="pump-2")):
+            with pytest.raises(ClientError) as caught:
+                call()
+            errors.append((caught.value.response["Error"], caught.value.response["ResponseMetadata"]["HTTPStatusCode"]))
+        assert errors[0] == errors[1] and errors[0][0]["Code"] == "AccessDeniedException"
+        assert conn.capture.last.status == 400 and b"AccessDenied" in conn.capture.last.body
+        ours, raw = conn.call("list_models")
+        theirs = plain.list_models()
+        ours.pop("ResponseMetadata"), theirs.pop("ResponseMetadata")
+        assert ours == theirs and raw.status == 200 and raw.body.startswith(b"{")

@@ -9,7 +9,7 @@ DEFAULT_REGION = "us-east-1"
 def add_account_arguments(p, verb: str) -> None:
     """--profile, --region, --endpoint-url, --model and the client's concurrency, retries and timeouts."""
     from l4e_contract.cli.arguments import endpoint_url, model_name, seconds
-
+    from l4e_contract.endpoints.client import DEFAULT_CALL_DEADLINE  # imports no botocore
     p.add_argument("--profile", help="AWS profile (default: the usual credential chain)")
     p.add_argument("--region", action="append", metavar="R",
                    help="region to use; repeatable (default: the profile's region, else us-east-1)")
@@ -26,6 +26,9 @@ def add_account_arguments(p, verb: str) -> None:
                    help="seconds to wait for a connection (default 5)")
     p.add_argument("--read-timeout", type=seconds, default=30, metavar="S",
                    help="seconds to wait for each read from the socket (default 30)")
+    p.add_argument("--call-deadline", type=seconds, default=DEFAULT_CALL_DEADLINE, metavar="S",
+                   help="seconds a whole call may take: connecting, every read and every retry; a call past it "
+                        f"is abandoned and its model an error 'deadline exceeded' (default {DEFAULT_CALL_DEADLINE:g})")
     p.add_argument("--unsigned", action="store_true", help="send unsigned requests (a local mock needs no credentials)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
 
@@ -37,9 +40,13 @@ def connect_regions(args, command: str):
     if args.concurrency < 1 or args.max_attempts < 1:
         print(f"l4e-contract {command}: --concurrency and --max-attempts are at least 1", file=sys.stderr)
         return None
+    if not args.call_deadline > 0:  # also NaN
+        print(f"l4e-contract {command}: --call-deadline must be a number of seconds above 0", file=sys.stderr)
+        return None
     settings = ClientSettings(retry_mode=args.retry_mode, max_attempts=args.max_attempts,
                               connect_timeout=args.connect_timeout, read_timeout=args.read_timeout,
-                              max_pool_connections=max(10, args.concurrency), unsigned=args.unsigned)
+                              max_pool_connections=max(10, args.concurrency), unsigned=args.unsigned,
+                              call_deadline=args.call_deadline)
     try:
         sess = session(args.profile)
         regions = list(dict.fromkeys(args.region or [sess.region_name or DEFAULT_REGION]))

@@ -24,23 +24,30 @@ def add_arguments(p):
     p.add_argument("--timeout", type=seconds, default=10, metavar="S", help="seconds to wait for an answer (default 10)")
     p.add_argument("--concurrency", type=positive_int, default=4, metavar="N", help="models described at once (default 4)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    from l4e_contract.endpoints.fidelity import DEFAULT_CALL_DEADLINE
+
+    p.add_argument("--call-deadline", type=seconds, default=DEFAULT_CALL_DEADLINE, metavar="S",
+                   help="seconds a whole call may take, connecting, reads and retries included "
+                        f"(default {DEFAULT_CALL_DEADLINE:g})")
 
 
 def run(args) -> int:
     from l4e_contract.endpoints import fidelity
     from l4e_contract.contract import paths
 
+    from l4e_contract.endpoints.signals import exit_code_of, stop_on_signals
     from l4e_contract.report.progress import Progress
 
     recordings = args.recordings or str(paths.recordings_dir() / "valid")
-    if args.concurrency < 1:
-        print("l4e-contract fidelity: --concurrency is at least 1", file=sys.stderr)
-        return EXIT_ERROR
     try:
-        with Progress("fidelity", "call", quiet=args.quiet) as progress:
+        with stop_on_signals(), Progress("fidelity", "call", quiet=args.quiet) as progress:
             result = fidelity.check(args.endpoint_url, recordings, region=args.region,
                                     max_attempts=max(1, args.max_attempts), timeout=args.timeout,
-                                    concurrency=args.concurrency, on_progress=progress)
+                                    concurrency=args.concurrency, call_deadline=args.call_deadline,
+                                    on_progress=progress)
+    except KeyboardInterrupt as exc:  # no score from a part of the calls: a partial score would mislead
+        print("l4e-contract fidelity: interrupted; no score", file=sys.stderr)
+        return exit_code_of(exc)
     except fidelity.Unreachable as exc:
         print(f"l4e-contract fidelity: {args.endpoint_url}: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -1,7 +1,6 @@
 """l4e-contract live: describe the models of an account (or endpoint) and validate each one."""
 from __future__ import annotations
 
-import io
 import sys
 
 
@@ -16,6 +15,13 @@ def add_arguments(p):
                    help="text: for a person (default); json: one document for a program")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid models too (text format)")
+    p.epilog = INTERRUPT_HELP
+
+
+INTERRUPT_HELP = ("Ctrl-C (SIGINT) or SIGTERM stops the run within seconds: the calls in flight are cancelled, "
+                  "the partial report (stdout and --report-dir) is written and marked interrupted, every model "
+                  "not yet checked is an error 'not checked: interrupted', and the exit code is 130 (SIGINT) "
+                  "or 143 (SIGTERM).")
 
 
 _exit_freeze_registered = False
@@ -91,40 +97,64 @@ def run(args) -> int:
 
 def _check(args, connections) -> int:
     from l4e_contract.endpoints.live import run_live
-    from l4e_contract.check.results import exit_code, summarize
-    from l4e_contract.report.console import reporter
+    from l4e_contract.endpoints.signals import held_signals, stop_on_signals
     from l4e_contract.report.progress import Progress
 
-    # The JSON document comes whole at the end: json.dump writes it a few bytes at a time (about
-    # 5,000 writes for 200 models), and with PYTHONUNBUFFERED (set in many containers) each is a
-    # system call: 12 to 20 ms on a pipe, against 2 ms into memory and one write.
-    document = io.StringIO() if args.format == "json" else None
-    out = reporter(args.format, document or sys.stdout, args.verbose)
-    # Results are printed when the run ends, in the run's own order (listing, then models as
-    # listed), not as they complete: the same account gives the same text on every run. The
-    # progress on stderr shows the run is alive meanwhile.
-    with Progress("live", "model", quiet=args.quiet) as progress:
+    # Results are printed when the run ends, sorted by source, not as they complete: the same account
+    # gives the same output on every run. The progress on stderr shows the run is alive meanwhile.
+    with stop_on_signals(), Progress("live", "model", quiet=args.quiet) as progress:
+        # SIGTERM too stops the run with its partial report, as Ctrl-C does
         run_ = run_live(connections, models=args.model, strict=args.strict, concurrency=args.concurrency,
                         on_progress=progress)
+    with held_signals() as came:  # a signal now waits for the report to be whole
+        code = _report(args, run_)
+    return 128 + came[0] if came and not run_.interrupted else code
+
+
+def _report(args, run_) -> int:
+    from l4e_contract.check.results import exit_code, summarize
+    from l4e_contract.report.console import reporter
+
+    # Printed once the run is over, sorted by source: the same account gives the same output
+    # whatever order the calls finished in.
     results = run_.results
-    # the models Ctrl-C left unchecked are among them, as errors: the report stays whole
-    for r in results:
-        out.result(r)
     summary = summarize(results)
-    out.finish(results, summary)
-    if document is not None:
-        sys.stdout.write(document.getvalue())
-        sys.stdout.flush()
+    if args.format == "json":
+        _write_document(results, summary, run_.interrupted)
+    else:
+        out = reporter(args.format, sys.stdout, args.verbose)
+        for r in results:
+            out.result(r)
+        out.finish(results, summary)
+        if run_.interrupted:
+            print("interrupted: the run was stopped; every model not checked is listed as an error")
+    sys.stdout.flush()
+    code = run_.exit_code if run_.interrupted else None
     if args.report_dir:
         from l4e_contract.report.files import write_reports
 
         try:
-            where = write_reports(results, args.report_dir, command="live", documents=run_.documents)
+            where = write_reports(results, args.report_dir, command="live", documents=run_.documents,
+                                  extra={"interrupted": True} if run_.interrupted else None)
         except OSError as exc:  # ReportError: a folder that cannot be written, said in one line
             print(f"l4e-contract live: {exc}", file=sys.stderr)
-            return 130 if run_.interrupted else 2
+            return code or 2
         print(f"reports written to {where}", file=sys.stderr)
     if run_.interrupted:
         print("l4e-contract live: interrupted; the report above is partial", file=sys.stderr)
-        return 130
+        return code
     return exit_code(summary)
+
+
+def _write_document(results, summary, interrupted: bool) -> None:
+    """validate's JSON document, plus `"interrupted": true` when the run was stopped.
+
+    Built whole and written once: json.dump writes a few bytes at a time (about 5,000 writes for
+    200 models), and with PYTHONUNBUFFERED (set in many containers) each is a system call.
+    """
+    from l4e_contract.report.console import json_text
+
+    doc = {"results": [r.to_dict() for r in results], "summary": summary}
+    if interrupted:
+        doc["interrupted"] = True
+    sys.stdout.write(json_text(doc, indent=2) + "\n")

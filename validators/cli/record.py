@@ -14,6 +14,11 @@ def add_arguments(p):
                    help="where to write <region>/<model>.json (default: contracts/recordings/ here)")
     p.add_argument("--no-redact", dest="redact", action="store_false",
                    help="keep account ids, KMS key ids, bucket names and request ids as sent")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace existing recordings (by default an existing file is an error for its model)")
+    p.epilog = ("Ctrl-C (SIGINT) or SIGTERM stops the run within seconds: the calls in flight are cancelled, what "
+                "was fetched is written, every other model is an error 'not recorded: interrupted', and the exit "
+                "code is 130 (SIGINT) or 143 (SIGTERM).")
 
 
 def run(args) -> int:
@@ -21,6 +26,7 @@ def run(args) -> int:
     from l4e_contract.endpoints.record import record
     from l4e_contract.report.console import printable
     from l4e_contract.report.progress import Progress
+    from l4e_contract.endpoints.signals import stop_on_signals
 
     connections = connect_regions(args, "record")
     if connections is None:
@@ -36,10 +42,14 @@ def run(args) -> int:
             else:
                 print(printable(f"{outcome.source}: wrote {outcome.path}"))
 
-    with progress:
-        outcomes = record(connections, out, models=args.model, redact=args.redact,
-                          concurrency=args.concurrency, on_recorded=report, on_progress=progress)
+    with stop_on_signals(), progress:  # SIGTERM too: what was fetched is still written
+        run_ = record(connections, out, models=args.model, redact=args.redact, concurrency=args.concurrency,
+                      overwrite=args.overwrite, on_recorded=report, on_progress=progress)
+    outcomes = run_.outcomes
     errors = sum(1 for o in outcomes if o.error)
     print(f"{len(outcomes) - errors} recorded, {errors} error(s)"
           + ("" if args.redact else " (not redacted)"), file=sys.stderr)
+    if run_.interrupted:
+        print("l4e-contract record: interrupted; the models not fetched were not recorded", file=sys.stderr)
+        return run_.exit_code
     return 2 if errors else 0

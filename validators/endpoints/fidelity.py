@@ -170,12 +170,14 @@ def _error_code(body, headers) -> str | None:
     return code.rsplit("#", 1)[-1].split(":", 1)[0]
 
 
-def check_answer(call: Call, raw, expect_error: bool) -> None:
+def check_answer(call: Call, raw, expect_error: bool, failure: BaseException | None = None) -> None:
     """supported and protocol, from the raw answer (status, headers, body bytes)."""
     from l4e_contract.load.files import LoadError, parse_json
 
     if raw is None:
-        call.fail(SUPPORTED, "no HTTP answer was received")
+        # the client's own reason when it has one: a call past its deadline, a body over the limit
+        why = f" ({_exc_line(failure)})" if failure is not None else ""
+        call.fail(SUPPORTED, f"no HTTP answer was received{why}")
         return
     call.status = raw.status
     ctype = str(_header(raw.headers, "Content-Type") or "")
@@ -277,7 +279,7 @@ def list_call(conn, recorded: dict[str, dict]) -> Call:
     seen: set[str] = set()
     for _ in range(MAX_PAGES):
         parsed, exc, raw = _call(conn, "list_models", **({"NextToken": token} if token else {}))
-        check_answer(call, raw, expect_error=False)
+        check_answer(call, raw, expect_error=False, failure=exc)
         if call.checks.get(SUPPORTED) is False or exc is not None or not isinstance(call.body, dict):
             if exc is not None and call.checks.get(SUPPORTED) is not False:
                 call.fail(PROTOCOL, f"boto3 raised {_exc_line(exc)}")
@@ -320,7 +322,7 @@ def judge_describe(name: str, recorded: dict, answer) -> Call:
 
     call = Call(DESCRIBE, name)
     parsed, exc, raw = answer
-    check_answer(call, raw, expect_error=False)
+    check_answer(call, raw, expect_error=False, failure=exc)
     if call.checks.get(SUPPORTED) is False:
         call.settle()
         return call
@@ -354,7 +356,7 @@ def missing_call(conn, existing: set[str]) -> Call:
         name = f"l4e-fidelity-no-such-model-{secrets.token_hex(6)}"
     call = Call(MISSING, name)
     parsed, exc, raw = _call(conn, "describe_model", ModelName=name)
-    check_answer(call, raw, expect_error=True)
+    check_answer(call, raw, expect_error=True, failure=exc)
     if call.checks.get(SUPPORTED) is False:
         call.settle()
         return call
@@ -388,16 +390,21 @@ def _exc_line(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}".rstrip(": ")
 
 
+DEFAULT_CALL_DEADLINE = 30.0  # a mock answers at once; this is for one that stalls or trickles
+
+
 def connect(endpoint_url: str, region: str = "us-east-1", max_attempts: int = 2, timeout: float = 10,
-            concurrency: int = 4):
-    """The read-only client, with dummy credentials: a mock needs none, and no real ones are ever sent."""
+            concurrency: int = 4, call_deadline: float = DEFAULT_CALL_DEADLINE):
+    """The read-only client, with dummy credentials: a mock needs none, and no real ones are ever sent.
+
+    Each call has the client's deadline (connecting, reads, retries) and capped body read."""
     import boto3
 
     from l4e_contract.endpoints import client as aws
 
     sess = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region)
     settings = aws.ClientSettings(max_attempts=max_attempts, connect_timeout=min(timeout, 5), read_timeout=timeout,
-                                  max_pool_connections=max(10, concurrency))
+                                  max_pool_connections=max(10, concurrency), call_deadline=call_deadline)
     return aws.connect(region, sess=sess, endpoint_url=endpoint_url, settings=settings)
 
 
@@ -417,18 +424,19 @@ class NoRecordings(Exception):
 
 
 def check(endpoint_url: str, recordings, *, region: str = "us-east-1", max_attempts: int = 2,
-          timeout: float = 10, concurrency: int = 4,
+          timeout: float = 10, concurrency: int = 4, call_deadline: float = DEFAULT_CALL_DEADLINE,
           on_progress: Callable[[int, int], None] | None = None) -> Fidelity:
     """Run every call against the endpoint; Unreachable if it cannot be reached at all.
 
     The models are described `concurrency` at a time, as `live` does; the calls
     keep the models' sorted order whatever order they finish in.
     `on_progress(done, total)` is called as each call is made.
+    KeyboardInterrupt (Ctrl-C, or SIGTERM under `signals.stop_on_signals`) passes through.
     """
     recorded, skipped = load_recorded(recordings)
     if not recorded:
         raise NoRecordings(skipped)
-    conn = connect(endpoint_url, region, max_attempts, timeout, concurrency)
+    conn = connect(endpoint_url, region, max_attempts, timeout, concurrency, call_deadline)
     result = Fidelity(endpoint_url, len(recorded), skipped=skipped)
     total = len(recorded) + 2
     result.calls.append(list_call(conn, recorded))
@@ -436,7 +444,7 @@ def check(endpoint_url: str, recordings, *, region: str = "us-east-1", max_attem
         on_progress(1, total)
     if result.calls[0].checks.get(SUPPORTED) is False and max_attempts > 1:
         # Nothing to ride out on an endpoint without the service: every other call is asked once.
-        conn = connect(endpoint_url, region, 1, timeout, concurrency)
+        conn = connect(endpoint_url, region, 1, timeout, concurrency, call_deadline)
     result.calls.extend(_describe_all(conn, recorded, concurrency, lambda done: on_progress and on_progress(1 + done, total)))
     result.calls.append(missing_call(conn, set(recorded)))
     if on_progress:
@@ -448,17 +456,20 @@ def _describe_all(conn, recorded: dict[str, dict], concurrency: int, on_done) ->
     """DescribeModel of every recorded model, `concurrency` calls at a time; the calls in sorted model order.
 
     The pool's threads make the calls; this thread judges each answer as it comes, as `live`
-    does: the contract's checks hold the GIL wherever they run, and the validator builds its
-    plans on first use, which is not to be done by several threads at once.
+    does: the contract's checks hold the GIL wherever they run. An interruption does not wait
+    for the calls in flight (each is bounded by its deadline anyway).
     """
     names = sorted(recorded)
     calls: dict[str, Call] = {}
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-fidelity") as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-fidelity")
+    try:
         futures = {pool.submit(_call, conn, "describe_model", ModelName=name): name for name in names}
         for future in as_completed(futures):
             name = futures[future]
             calls[name] = judge_describe(name, recorded[name], future.result())
             on_done(len(calls))
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return [calls[name] for name in names]
 
 

@@ -20,7 +20,9 @@ Findings only live can make (they need two calls) have ids starting `live.`:
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import queue
+import threading
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
@@ -62,23 +64,90 @@ class LiveRun:
     results: list[Result] = field(default_factory=list)
     documents: dict[str, object] = field(default_factory=dict)  # source -> the wire body checked
     interrupted: bool = False
+    exit_code: int | None = None  # when interrupted: 130 (SIGINT, Ctrl-C) or 143 (SIGTERM)
+
+
+class Workers:
+    """A fixed set of daemon threads that run submitted calls, each answered through a Future.
+
+    Not a ThreadPoolExecutor: the interpreter joins its threads at exit, so a run
+    stopped by a signal would still wait for every call in flight (up to a whole
+    call deadline). These threads are daemons: a stopped run cancels its
+    connections, reports, and exits without waiting for them.
+    """
+
+    def __init__(self, count: int, name: str):
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True)
+                         for i in range(max(1, count))]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        self._queue.put((future, fn, args))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, fn, args = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # handed to whoever collects the future
+                future.set_exception(exc)
+
+    def shutdown(self, cancel: bool = False, wait: bool = False) -> None:
+        """Let the threads end once the queue is done; with `cancel`, nothing queued is started;
+        with `wait`, return once they have ended."""
+        if cancel:
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    item[0].cancel()
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for t in self._threads:
+                t.join()
+
+    def map(self, fn, items) -> list:
+        """fn(*item) for every item, in order (an exception in one is raised here)."""
+        return [f.result() for f in [self.submit(fn, *item) for item in items]]
 
 
 # --- describing errors in one line ----------------------------------------------------------------
 
 
 def describe_failure(exc: BaseException, operation: str, conn, listed: bool = False) -> str:
-    """One line saying what went wrong with a call, without a traceback."""
+    """One line saying what went wrong with a call, without a traceback, and without a credential
+    (an endpoint's error message may echo the request's)."""
+    from l4e_contract.endpoints.redact import scrub_secrets
+
+    own = getattr(conn, "secrets", None)
+    secrets = own() if own else ()
+    # scrubbed before it is cut short: a token cut in two no longer matches itself
+    return scrub_secrets(_failure_line(exc, operation, conn, listed, lambda t: scrub_secrets(t, secrets)), secrets)
+
+
+def _failure_line(exc: BaseException, operation: str, conn, listed: bool, clean) -> str:
     from botocore.exceptions import (ClientError, ConnectTimeoutError, EndpointConnectionError,
                                      NoCredentialsError, ReadTimeoutError)
 
-    from l4e_contract.endpoints.client import ReadOnlyViolation
+    from l4e_contract.endpoints.client import CallStopped, ReadOnlyViolation
 
     attempts = conn.settings.max_attempts
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         code = err.get("Code", "?")
-        message = str(err.get("Message", "")).strip()[:200]
+        message = clean(str(err.get("Message", ""))).strip()[:200]
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         retries = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
         if code == str(status):
@@ -101,9 +170,9 @@ def describe_failure(exc: BaseException, operation: str, conn, listed: bool = Fa
         return f"{operation}: endpoint unreachable: {exc}"
     if isinstance(exc, NoCredentialsError):
         return f"{operation}: no AWS credentials found (profile, environment or role)"
-    if isinstance(exc, ReadOnlyViolation):
+    if isinstance(exc, (ReadOnlyViolation, CallStopped)):
         return f"{operation}: {exc}"
-    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    text = clean(str(exc).splitlines()[0])[:200] if str(exc) else ""
     return f"{operation}: {exc.__class__.__name__}: {text}".rstrip(": ")
 
 
@@ -122,9 +191,9 @@ def _is_client_side(exc) -> bool:
     """botocore's own errors (HTTP errors, timeouts, credentials), as opposed to choking on a body."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from l4e_contract.endpoints.client import ReadOnlyViolation
+    from l4e_contract.endpoints.client import CallStopped, ReadOnlyViolation
 
-    return isinstance(exc, (ClientError, BotoCoreError, ReadOnlyViolation))
+    return isinstance(exc, (ClientError, BotoCoreError, ReadOnlyViolation, CallStopped))
 
 
 def list_models(conn, on_page: Callable[[dict[str, dict]], None] | None = None, **filters) -> Listing:
@@ -351,6 +420,12 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
              on_progress: Callable[[int, int | None], None] | None = None) -> LiveRun:
     """Check every model of every connection (region); Ctrl-C returns what was done, and says so.
 
+    On KeyboardInterrupt (Ctrl-C, or SIGTERM under `signals.stop_on_signals`)
+    the connections are cancelled (the calls in flight stop at their next read
+    or attempt, and are not waited for), and every model not yet checked is a
+    NOT_CHECKED error result. Results come sorted by source, whatever order
+    the calls finished in.
+
     With `models`, only those are described; ListModels still runs once per
     region (filtered by each name) to cross-check the summaries.
 
@@ -370,7 +445,7 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
     done: dict[int, Result] = {}
     listing_errors: list[Result] = []
     total: int | None = None
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-live")
+    pool = Workers(concurrency, "l4e-live")
 
     def submit(conn, names, summaries: dict | None, listed: bool) -> None:
         for name in names:
@@ -421,20 +496,33 @@ def run_live(connections, *, models: list[str] | None = None, strict: bool = Fal
             on_progress(len(done), total)
         for future in as_completed(list(pending)):
             collect(future)
-    except KeyboardInterrupt:
-        run.interrupted = True
-        pool.shutdown(wait=False, cancel_futures=True)
+    except KeyboardInterrupt as exc:
+        from l4e_contract.endpoints.signals import exit_code_of
+
+        run.interrupted, run.exit_code = True, exit_code_of(exc)
+        cancel(connections)
+        pool.shutdown(cancel=True)
     except BaseException:
         # a caller's callback failed (a closed stdout...): describe nothing more, and let it be seen
-        pool.shutdown(wait=True, cancel_futures=True)
+        # once the workers are gone (a signal is the only case that does not wait for them)
+        cancel(connections)
+        pool.shutdown(cancel=True, wait=True)
         raise
     else:
-        pool.shutdown(wait=True)
+        pool.shutdown(wait=True)  # every call was collected: the threads are idle and end at once
     run.results.extend(listing_errors)
     for i, (conn, name, _summary, _listed) in enumerate(work):
         # every model is accounted for, including the ones Ctrl-C left unchecked
         run.results.append(done.get(i) or Result.failed(source_name(conn.region, name), NOT_CHECKED))
+    run.results.sort(key=lambda r: r.source)
     return run
+
+
+def cancel(connections) -> None:
+    for conn in connections:
+        stop = getattr(conn, "cancel", None)
+        if stop is not None:
+            stop()
 
 
 def _one(conn, name, summary, listed):
