@@ -89,7 +89,9 @@ def test_retries_count_inside_the_deadline():
 def test_the_deadline_option_reaches_the_client_and_is_checked(capsys):
     from l4e_contract.cli import main
 
-    assert main(["live", "--endpoint-url", "http://127.0.0.1:9", "--call-deadline", "0"]) == 2
+    with pytest.raises(SystemExit) as exited:  # a usage error, before anything is sent
+        main(["live", "--endpoint-url", "http://127.0.0.1:9", "--call-deadline", "0"])
+    assert exited.value.code == 2
     assert "--call-deadline" in capsys.readouterr().err
     with FaultServer({"slow": "trickle"}) as server:
         code = run_guarded(lambda: main(["live", "--endpoint-url", server.endpoint_url, "--unsigned",

@@ -42,15 +42,22 @@ EXIT_CODES = {
              1: "a contract violation",
              2: "a model could not be checked (throttled, denied, deleted, timeout, unreachable, not JSON), "
                 "or the client could not be set up",
-             130: "interrupted (Ctrl-C); the partial report is still printed and written"},
+             130: "interrupted by Ctrl-C (SIGINT): the calls in flight are cancelled, the partial report "
+                  "(stdout and --report-dir) is written and marked interrupted, every model not yet checked is "
+                  "an error 'not checked: interrupted'",
+             143: "stopped by SIGTERM (a CI job's timeout): as for 130"},
     "record": {0: "every model was recorded",
                2: "a model could not be described or written",
-               130: "interrupted (Ctrl-C)"},
+               130: "interrupted by Ctrl-C (SIGINT): what was fetched is written, every other model is an error "
+                    "'not recorded: interrupted'",
+               143: "stopped by SIGTERM: as for 130"},
     "serve": {0: "stopped by Ctrl-C or --exit-after",
               2: "nothing to serve, or the port or --log cannot be used"},
     "fidelity": {0: "the mock is faithful (score 100)",
                  1: "the mock is not faithful",
-                 2: "the endpoint cannot be reached, or the recordings cannot be read"},
+                 2: "the endpoint cannot be reached, or the recordings cannot be read",
+                 130: "interrupted by Ctrl-C (SIGINT): no score",
+                 143: "stopped by SIGTERM: no score"},
     "drift": {0: "no drift",
               1: "drift: models added or removed, members, types, values or enum values changed",
               2: "a recording could not be read or compared, or a folder holds no *.json"},

@@ -40,9 +40,6 @@ def connect_regions(args, command: str):
     if args.concurrency < 1 or args.max_attempts < 1:
         print(f"l4e-contract {command}: --concurrency and --max-attempts are at least 1", file=sys.stderr)
         return None
-    if not args.call_deadline > 0:  # also NaN
-        print(f"l4e-contract {command}: --call-deadline must be a number of seconds above 0", file=sys.stderr)
-        return None
     settings = ClientSettings(retry_mode=args.retry_mode, max_attempts=args.max_attempts,
                               connect_timeout=args.connect_timeout, read_timeout=args.read_timeout,
                               max_pool_connections=max(10, args.concurrency), unsigned=args.unsigned,

@@ -15,13 +15,6 @@ def add_arguments(p):
                    help="text: for a person (default); json: one document for a program")
     p.add_argument("--strict", action="store_true", help="members the contract does not know are errors")
     p.add_argument("--verbose", "-v", action="store_true", help="list valid models too (text format)")
-    p.epilog = INTERRUPT_HELP
-
-
-INTERRUPT_HELP = ("Ctrl-C (SIGINT) or SIGTERM stops the run within seconds: the calls in flight are cancelled, "
-                  "the partial report (stdout and --report-dir) is written and marked interrupted, every model "
-                  "not yet checked is an error 'not checked: interrupted', and the exit code is 130 (SIGINT) "
-                  "or 143 (SIGTERM).")
 
 
 _exit_freeze_registered = False

@@ -16,9 +16,6 @@ def add_arguments(p):
                    help="keep account ids, KMS key ids, bucket names and request ids as sent")
     p.add_argument("--overwrite", action="store_true",
                    help="replace existing recordings (by default an existing file is an error for its model)")
-    p.epilog = ("Ctrl-C (SIGINT) or SIGTERM stops the run within seconds: the calls in flight are cancelled, what "
-                "was fetched is written, every other model is an error 'not recorded: interrupted', and the exit "
-                "code is 130 (SIGINT) or 143 (SIGTERM).")
 
 
 def run(args) -> int:

@@ -148,6 +148,15 @@ def guard(client) -> None:
 DEFAULT_CALL_DEADLINE = 60.0  # a DescribeModel answers in well under a second; 5 attempts and back-off fit
 
 
+ANSWERED_IN_PROCESS = "l4e-answered-in-process"
+
+
+def answered_in_process(request) -> bool:
+    """Did an earlier before-send hook (the in-process mock) answer this request? Then nothing is sent."""
+    context = getattr(request, "context", None)
+    return isinstance(context, dict) and bool(context.get(ANSWERED_IN_PROCESS))
+
+
 @dataclass
 class ClientSettings:
     retry_mode: str = "standard"  # or "adaptive": client-side rate limiting on throttling
@@ -321,6 +330,9 @@ class BodyReader:
     def send(self, request=None, **_):
         """Send with botocore's HTTP session, and read the body here: capped, budgeted, in time."""
         from botocore.awsrequest import AWSResponse
+
+        if answered_in_process(request):  # botocore calls every before-send hook, even after an answer
+            return None
 
         until = self._until()
         self._release()  # the previous attempt's body is dropped (BodyCapture keeps no large one)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -312,8 +312,12 @@ def list_call(conn, recorded: dict[str, dict]) -> Call:
     return call
 
 
+def _describe(conn, name: str):
+    return _call(conn, "describe_model", ModelName=name)
+
+
 def describe_call(conn, name: str, recorded: dict) -> Call:
-    return judge_describe(name, recorded, _call(conn, "describe_model", ModelName=name))
+    return judge_describe(name, recorded, _describe(conn, name))
 
 
 def judge_describe(name: str, recorded: dict, answer) -> Call:
@@ -461,15 +465,17 @@ def _describe_all(conn, recorded: dict[str, dict], concurrency: int, on_done) ->
     """
     names = sorted(recorded)
     calls: dict[str, Call] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="l4e-fidelity")
+    from l4e_contract.endpoints.live import Workers
+
+    pool = Workers(concurrency, "l4e-fidelity")  # daemon threads: an interrupted run does not wait for them
     try:
-        futures = {pool.submit(_call, conn, "describe_model", ModelName=name): name for name in names}
+        futures = {pool.submit(_describe, conn, name): name for name in names}
         for future in as_completed(futures):
             name = futures[future]
             calls[name] = judge_describe(name, recorded[name], future.result())
             on_done(len(calls))
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(cancel=True)
     return [calls[name] for name in names]
 
 

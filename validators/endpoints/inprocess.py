@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 
-from l4e_contract.endpoints.client import guard
+from l4e_contract.endpoints.client import ANSWERED_IN_PROCESS, guard
 from l4e_contract.endpoints.serve import Answer, Faults, MockService
 
 DEFAULT_REGION = "us-east-1"
@@ -78,8 +78,9 @@ class LookoutMock:
         self.service.open_log()
         client = self._given if self._given is not None else new_client(self._region, self._config)
         guard(client)
-        # last: the guard's own before-send check runs first, on what would have gone out
-        client.meta.events.register_last("before-send", self._answer)
+        # after the guard's own before-send check (registered before, in the same tier), so it runs on
+        # what would have gone out; before the client's capped read, registered last, which would send it
+        client.meta.events.register("before-send", self._answer)
         self.client = client
         return client
 
@@ -92,6 +93,8 @@ class LookoutMock:
     def _answer(self, request, **_):
         """botocore's before-send: the mock's answer to the signed request, as an HTTP response."""
         answer = self.service.answer(_header(request, "X-Amz-Target"), _body_bytes(request.body))
+        if isinstance(getattr(request, "context", None), dict):  # a client of ours: its capped read sends nothing
+            request.context[ANSWERED_IN_PROCESS] = True
         return http_response(request.url, answer)
 
 
