@@ -295,6 +295,7 @@ def bench_memory(args, texts, tmp: Path):
                         exit=code, seconds=round(elapsed, 2)))
     rows.append(_report_dir_memory(folder, small, n, tmp))
     rows.append(_size_limit_memory(texts, tmp))
+    rows.append(_worst_accepted_memory(texts, tmp))
     return rows, {"files": n, "bytes": tree_size(folder)}
 
 
@@ -342,9 +343,34 @@ def _size_limit_memory(texts, tmp: Path):
     mb, code = peak_rss_mb([*L4E, "validate", "--quiet", str(big)])
     elapsed = time.perf_counter() - start
     big.unlink()
-    return row("peak RSS", f"l4e-contract validate, one file of {size / 2**20:.1f} MiB (MAX_BYTES, small objects)",
+    return row("peak RSS", f"l4e-contract validate, one file of {size / 2**20:.1f} MiB (MAX_BYTES of small objects: refused)",
                round(mb, 1), "MB", "", None, None, "< 1,000 MB", mb < 1000, exit=code, seconds=round(elapsed, 2),
                file_bytes=size)
+
+
+def write_worst_accepted(path: Path, text: str) -> int:
+    """A valid response whose ModelMetrics (no maximum length: deviation metrics-longer-than-the-model)
+    holds as many empty objects as the loader's value bound lets through: what the rules then parse is
+    the most memory any accepted file can ask for."""
+    from l4e_contract.load.files import MAX_VALUES
+
+    doc = json.loads(text)
+    room = MAX_VALUES - sum(text.count(c) for c in ",[{") - 1_000
+    doc["ModelMetrics"] = '{"padding": [' + ",".join(["{}"] * (room // 2)) + "]}"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path.stat().st_size
+
+
+def _worst_accepted_memory(texts, tmp: Path):
+    big = tmp / "memory-worst-accepted.json"
+    size = write_worst_accepted(big, texts[0])
+    start = time.perf_counter()
+    mb, code = peak_rss_mb([*L4E, "validate", "--quiet", str(big)])
+    elapsed = time.perf_counter() - start
+    big.unlink()
+    return row("peak RSS", f"l4e-contract validate, the worst accepted file ({size / 2**20:.1f} MiB, ModelMetrics "
+                           "of 1.5 million objects)", round(mb, 1), "MB", "", None, None, "< 1,000 MB", mb < 1000,
+               exit=code, seconds=round(elapsed, 2), file_bytes=size)
 
 
 # --- generation ---------------------------------------------------------------

@@ -6,7 +6,6 @@ import math
 
 import pytest
 
-from test_live import aws_env  # noqa: F401 (fixture: dummy credentials, no network probing)
 from test_serve import folder  # noqa: F401 (fixture)
 
 from l4e_contract.endpoints.client import ClientSettings, connect, epoch_timestamp
@@ -16,6 +15,9 @@ EDGES = [0, 1, -1, 1672531200, 1672531200.5, 1672531200.123456, 1672531200.12345
          2**31, 2**31 + 0.25, 253402300799, 253402300800, -62135596800, -62135596801, 10**20, 1e20, -1e20,
          math.inf, -math.inf, math.nan, True, False, "1672531200", "1672531200.5", "2023-01-01T00:00:00Z",
          "2023-01-01T00:00:00+02:00", "Sun, 01 Jan 2023 00:00:00 GMT", "", "soon", None, [1], {"a": 1}]
+
+# every test here: dummy credentials, no shared config, no metadata probing (conftest's aws_env)
+pytestmark = pytest.mark.usefixtures("aws_env")
 
 
 def _outcome(parse, value):

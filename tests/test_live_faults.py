@@ -17,13 +17,15 @@ import time
 import pytest
 
 from fault_server import FaultServer
-from test_live import aws_env  # noqa: F401 (fixture)
 from test_serve import fast_backoff  # noqa: F401 (fixture)
 
 from l4e_contract.endpoints import client as aws
 from l4e_contract.endpoints.client import BodyBudget, ClientSettings, DeadlineExceeded, connect
 from l4e_contract.endpoints.live import NOT_CHECKED, run_live
 from l4e_contract.load.files import MAX_BYTES
+
+# every test here: dummy credentials, no shared config, no metadata probing (conftest's aws_env)
+pytestmark = pytest.mark.usefixtures("aws_env")
 
 HANG_GUARD = 60  # seconds; only a run that ignores its deadline or a signal comes near it
 

@@ -27,16 +27,8 @@ RECORDINGS = paths.recordings_dir()
 FAST = ["--max-attempts", "2", "--connect-timeout", "1", "--read-timeout", "5"]
 
 
-@pytest.fixture(autouse=True)
-def aws_env(monkeypatch, tmp_path):
-    """Dummy credentials, no shared config, and no metadata probing: nothing leaves 127.0.0.1."""
-    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+# every test here: dummy credentials, no shared config, no metadata probing (conftest's aws_env)
+pytestmark = pytest.mark.usefixtures("aws_env")
 
 
 @pytest.fixture

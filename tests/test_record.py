@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from test_live import aws_env, only_reads  # noqa: F401 (fixture)
+from test_live import only_reads
 from test_serve import ACCOUNT, KMS, fast_backoff, fleet, folder, make_client, trained, write_models  # noqa: F401
 
 import l4e_contract
@@ -15,6 +15,9 @@ from l4e_contract.load.files import RECORDING_KEY, load_file, unwrap_recording
 from l4e_contract.contract.patterns import search
 from l4e_contract.endpoints.redact import Redactor, safe_endpoint, scrub
 from l4e_contract.endpoints.serve import Faults, MockServer
+
+# every test here: dummy credentials, no shared config, no metadata probing (conftest's aws_env)
+pytestmark = pytest.mark.usefixtures("aws_env")
 
 FAKE_KEY_ID = "AKIAC1FAKEKEYID12345"
 FAKE_SECRET = "c1FakeSecretAccessKeyDoNotLeak0123456789"

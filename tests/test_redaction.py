@@ -7,7 +7,6 @@ import json
 import pytest
 
 from fault_server import FaultServer
-from test_live import aws_env  # noqa: F401 (fixture)
 from test_record import all_text, recorded
 from test_serve import ACCOUNT, fast_backoff, trained, write_models  # noqa: F401 (fixture)
 
@@ -16,6 +15,9 @@ from l4e_contract.cli import main
 from l4e_contract.endpoints.record import FileNames, file_name
 from l4e_contract.endpoints.redact import Redactor, scrub, scrub_secrets
 from l4e_contract.endpoints.serve import MockServer
+
+# every test here: dummy credentials, no shared config, no metadata probing (conftest's aws_env)
+pytestmark = pytest.mark.usefixtures("aws_env")
 
 KEY_ID = "ASIAC1FAKEKEYID67890"
 SECRET = "c1Fake/Secret+AccessKey0123456789abcdefg"  # 40 characters

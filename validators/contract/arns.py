@@ -213,9 +213,11 @@ def _source() -> dict:
         return {}
 
 
+@lru_cache(maxsize=1)
 def partitions() -> dict[str, dict]:
-    """partition -> {"regionRegex": ..., "regions": [...]}, from botocore's endpoint data."""
-    return dict(_source().get("partitions", {}))
+    """partition -> {"regionRegex": ..., "regions": [...]}, from botocore's endpoint data (not to be changed:
+    it is read once, and asked of every ARN)."""
+    return _source().get("partitions", {})
 
 
 @lru_cache(maxsize=None)

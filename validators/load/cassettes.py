@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from l4e_contract.load import files
-from l4e_contract.load.files import LoadError, parse_json
+from l4e_contract.load.files import LoadError, as_text, parse_json
 from l4e_contract.load.items import Item
 
 SERVICE = "lookoutequipment"
@@ -48,14 +48,7 @@ def parse_yaml(data: bytes, what: str = "file"):
     """Safe YAML to plain data; LoadError is one line (YAML's own messages take three)."""
     import yaml
 
-    if not data.strip():
-        raise LoadError(f"empty {what}")
-    if b"\x00" in data[:8192]:
-        raise LoadError(f"{what} is binary, not YAML (NUL byte)")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise LoadError(f"{what} is not UTF-8 (invalid byte at offset {exc.start})") from None
+    text = as_text(data, what, "YAML")
     try:
         return yaml.load(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:

@@ -114,6 +114,22 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def as_text(data: bytes | str, what: str, kind: str) -> str:
+    """The text of a document of `kind` (JSON, YAML): LoadError for empty, binary or non-UTF-8 input."""
+    if isinstance(data, bytes):
+        if not data.strip():
+            raise LoadError(f"empty {what}")
+        if b"\x00" in data[:8192]:
+            raise LoadError(f"{what} is binary, not {kind} (NUL byte)")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"{what} is not UTF-8 (invalid byte at offset {exc.start})") from None
+    if not data.strip():
+        raise LoadError(f"empty {what}")
+    return data
+
+
 def parse_json(data: bytes | str, what: str = "document", max_members: int | None = None,
                duplicates: list | None = None):
     """Strict JSON: UTF-8, no NaN, no duplicate keys, bounded depth and number of values.
@@ -125,19 +141,7 @@ def parse_json(data: bytes | str, what: str = "document", max_members: int | Non
     if crowded:
         raise LoadError(f"{what} holds {crowded:,} commas and brackets, more values than a DescribeModel "
                         f"response can hold (at most {MAX_VALUES:,})")
-    if isinstance(data, bytes):
-        if not data.strip():
-            raise LoadError(f"empty {what}")
-        if b"\x00" in data[:8192]:
-            raise LoadError(f"{what} is binary, not JSON (NUL byte)")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise LoadError(f"{what} is not UTF-8 (invalid byte at offset {exc.start})") from None
-    else:
-        text = data
-        if not text.strip():
-            raise LoadError(f"empty {what}")
+    text = as_text(data, what, "JSON")
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
