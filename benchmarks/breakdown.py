@@ -38,7 +38,6 @@ def main(argv=None) -> int:
         raise SystemExit("benchmark documents are not valid")
     index = range(len(docs))
     plans = [runner.applicable_rules(d.keys()) for d in docs]
-    contexts = [Context(d) for d in docs]
 
     def rules_on_a_fresh_context(i):
         ctx = Context(docs[i])

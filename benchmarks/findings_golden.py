@@ -178,8 +178,7 @@ def mutate(rnd, doc):
     return doc
 
 def build(out_path):
-    import l4e_contract
-    from hypothesis import given, settings, HealthCheck, strategies as st
+    from hypothesis import given, settings, HealthCheck
     from l4e_contract.strategies import describe_model_responses, describe_model_violations
     docs = []
     for f in sorted(glob.glob(str(ROOT / "contracts" / "recordings" / "**" / "*.json"), recursive=True)):

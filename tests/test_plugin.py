@@ -1,7 +1,6 @@
 """The pytest plugin (entry point pytest11): its fixtures in this suite, and in a user's project via pytester."""
 from __future__ import annotations
 
-import copy
 import json
 import os
 import random
