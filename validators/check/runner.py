@@ -15,11 +15,6 @@ from l4e_contract.rules import RULES
 from l4e_contract.rules.context import Context
 
 
-def detect_form(doc: dict) -> str:
-    """The form of the first timestamp found: wire, parsed or boto3 (datetime objects)."""
-    return Context(doc).form
-
-
 def _as_json(doc: dict) -> dict:
     """boto3's dict with datetimes written as parsed-form text, so the schema can read it.
 
